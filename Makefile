@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and git:
+#   make demo   set up, then run the pipeline on the bundled example content
+#   make test   set up, then lint and run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test lint demo bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "postdesk needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check tools tests bench scripts examples
+
+test: lint
+	$(BIN)/python -m pytest
+
+demo: setup
+	$(BIN)/python scripts/demo.py
+
+bench: setup
+	$(BIN)/python bench/check_bench.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

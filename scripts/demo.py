@@ -1,0 +1,81 @@
+"""`make demo`: run postdesk on the bundled example content in a scratch repository.
+
+Creates build/demo/ as a fresh git repository holding postdesk.toml and the examples,
+then shows what a reviewer and a staff member see. Safe to run again: the scratch
+repository is rebuilt every time, the project's own content/ is never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "build" / "demo"
+POSTDESK = [sys.executable, "-m", "postdesk", "--repo", str(DEMO)]
+
+BAD_SUBMISSION = """---
+title: Pumpkin patch visit
+category: evnt
+submitted_by:
+  name: Jordan Reyes
+  email: jordan.reyes@example.gov
+  office: Cole County Office
+supervisor:
+  name: Pat Lee
+  email: pat.lee@example.gov
+channels: [facebook, x]
+images:
+  - file: media/2026-11-20-backpacks.jpg
+    alt: photo
+    people: none
+confidentiality_confirmed: true
+---
+""" + "We had a wonderful afternoon at the pumpkin patch with families from our community. " * 4 + "\n"
+
+
+def step(title: str) -> None:
+    print(f"\n\033[1m== {title}\033[0m", flush=True)
+
+
+def run(*args: str, expect: int = 0) -> None:
+    is_postdesk = args[: len(POSTDESK)] == tuple(POSTDESK)
+    shown = " ".join(["postdesk", *args[len(POSTDESK) :]]) if is_postdesk else " ".join(args)
+    print(f"$ {shown}", flush=True)
+    code = subprocess.run(args, cwd=DEMO, check=False).returncode
+    if code != expect:
+        sys.exit(f"demo: '{shown}' exited {code}, expected {expect}")
+
+
+def git(*args: str) -> None:
+    subprocess.run(["git", *args], cwd=DEMO, check=True, stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    step(f"Setting up a scratch repository with the example content in {DEMO.relative_to(ROOT)}")
+    shutil.rmtree(DEMO, ignore_errors=True)
+    DEMO.mkdir(parents=True)
+    shutil.copy(ROOT / "postdesk.toml", DEMO / "postdesk.toml")
+    shutil.copytree(ROOT / "examples" / "content", DEMO / "content")
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=postdesk demo", "-c", "user.email=demo@example.gov", "add", "-A")
+    git("-c", "user.name=postdesk demo", "-c", "user.email=demo@example.gov", "commit", "-q", "-m", "Example content")
+
+    step("1. Review: every example submission passes postdesk check")
+    run(*POSTDESK, "check", "--today", "2026-11-23")
+
+    step("2. A pull request with mistakes: only the changed file is checked, every problem is named")
+    git("switch", "-q", "-c", "pumpkin-patch")
+    (DEMO / "content" / "submissions" / "2026-11-23-pumpkin-patch.md").write_text(BAD_SUBMISSION, encoding="utf-8")
+    run(*POSTDESK, "check", "--changed-since", "main", "--today", "2026-11-23", expect=1)
+
+    step("3. The same findings as GitHub annotations (what CI prints on the pull request)")
+    run(*POSTDESK, "check", "--changed-since", "main", "--today", "2026-11-23", "--format", "github", expect=1)
+
+    print("\nDemo finished. The scratch repository is in", DEMO)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Shared fixtures: a real git repository holding postdesk.toml and the bundled examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+import yaml
+from PIL import Image
+
+from postdesk.config import Config, load_config
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLES = PROJECT / "examples" / "content"
+TODAY = dt.date(2026, 11, 23)
+
+
+def valid_front(**changes: Any) -> dict[str, Any]:
+    """A complete, valid front matter; keyword arguments replace (or with None remove) fields."""
+    front: dict[str, Any] = {
+        "title": "Back-to-School Backpack Drive in Cole County",
+        "category": "event",
+        "submitted_by": {"name": "Jordan Reyes", "email": "jordan.reyes@example.gov", "office": "Cole County Office"},
+        "supervisor": {"name": "Pat Lee", "email": "pat.lee@example.gov"},
+        "event": {"date": "2030-08-10", "time": "10:00", "location": "Capitol Plaza, Jefferson City"},
+        "time_sensitive": True,
+        "post_by": "2030-08-08",
+        "post_after": "2030-07-20",
+        "channels": ["facebook", "x", "linkedin"],
+        "hashtags": ["BackToSchool"],
+        "link": "https://example.gov/events/backpacks",
+        "images": [{"file": "media/2026-11-20-backpacks.jpg",
+                    "alt": "Rows of donated backpacks lined up on a long wooden table", "people": "none"}],
+        "confidentiality_confirmed": True,
+    }
+    for key, value in changes.items():
+        if value is None:
+            front.pop(key, None)
+        else:
+            front[key] = value
+    return front
+
+
+def render(front: dict[str, Any] | str, body: str = "Bring school supplies to Capitol Plaza.") -> str:
+    text = front if isinstance(front, str) else yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    return f"---\n{text.rstrip()}\n---\n{body}\n"
+
+
+class Repo:
+    """A temporary postdesk repository under git, with helpers to add files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.git = git.Repo.init(root, initial_branch="main")
+        with self.git.config_writer() as cfg:
+            cfg.set_value("user", "name", "Test Author")
+            cfg.set_value("user", "email", "test@example.gov")
+
+    @property
+    def config(self) -> Config:
+        return load_config(self.root)
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def submission(self, name: str = "2026-11-20-backpack-drive.md", front: dict[str, Any] | str | None = None,
+                   body: str = "Bring school supplies to Capitol Plaza.") -> str:
+        rel = f"content/submissions/{name}"
+        self.write(rel, render(valid_front() if front is None else front, body))
+        return rel
+
+    def photo(self, name: str, size: tuple[int, int] = (320, 240), **save: Any) -> str:
+        path = self.root / "content" / "media" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size, (40, 120, 200)).save(path, **save)
+        return f"content/media/{name}"
+
+    def commit(self, message: str = "change") -> str:
+        self.git.git.add("-A")
+        self.git.index.commit(message)
+        return self.git.head.commit.hexsha
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repo]:
+    """An empty postdesk repository (settings and the example photos, no submissions), committed."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(PROJECT / "postdesk.toml", root / "postdesk.toml")
+    shutil.copytree(EXAMPLES / "media", root / "content" / "media")
+    (root / "content" / "submissions").mkdir()
+    (root / "content" / "submissions" / ".gitkeep").touch()
+    (root / "content" / "approved").mkdir()
+    (root / "content" / "approved" / ".gitkeep").touch()
+    made = Repo(root)
+    made.commit("Initial content")
+    yield made
+    made.git.close()  # GitPython keeps `git cat-file` processes open until closed
+
+
+@pytest.fixture
+def example_repo(repo: Repo) -> Repo:
+    """The repository with the bundled example submissions, committed."""
+    shutil.copytree(EXAMPLES / "submissions", repo.root / "content" / "submissions", dirs_exist_ok=True)
+    repo.commit("Example submissions")
+    return repo
+
+
+@pytest.fixture
+def check_one(repo: Repo) -> Callable[..., list[Any]]:
+    """Write one submission and return its findings (checked as of TODAY)."""
+    from postdesk.check import check_submissions
+
+    def run(front: dict[str, Any] | str | None = None, body: str = "Bring school supplies to Capitol Plaza.",
+            name: str = "2026-11-20-backpack-drive.md", today: dt.date = TODAY) -> list[Any]:
+        rel = repo.submission(name, front, body)
+        return list(check_submissions(repo.config, [rel], today=today).findings)
+
+    return run
+
+
+def rules(findings: list[Any]) -> list[str]:
+    return sorted(f.rule for f in findings)

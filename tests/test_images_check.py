@@ -1,0 +1,142 @@
+"""Rule family images, through `postdesk check`, on real photos made with Pillow."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from PIL import Image
+
+from postdesk.cli import main
+
+from .conftest import rules, valid_front
+
+
+def with_photo(file: str, **extra):
+    return valid_front(images=[{"file": file, "alt": "An empty stage with blue curtains", "people": "none", **extra}])
+
+
+def gps_jpeg(path):
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (38.0, 34.0, 12.0), 3: "W", 4: (92.0, 10.0, 5.0)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (400, 300), (200, 80, 40)).save(path, "JPEG", exif=exif.tobytes())
+
+
+def huge_png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def test_good_photo_passes(repo, check_one):
+    repo.photo("2026-11-21-stage.jpg", format="JPEG")
+    assert check_one(with_photo("media/2026-11-21-stage.jpg")) == []
+
+
+def test_every_allowed_format_passes(repo, check_one):
+    for ext, fmt in (("png", "PNG"), ("gif", "GIF"), ("webp", "WEBP")):
+        repo.photo(f"stage.{ext}", format=fmt)
+        assert check_one(with_photo(f"media/stage.{ext}")) == [], fmt
+
+
+def test_missing_photo(check_one):
+    findings = check_one(with_photo("media/not-there.jpg"))
+    assert rules(findings) == ["images.missing"]
+    assert "same pull request" in findings[0].hint
+    assert findings[0].line > 1
+
+
+def test_path_escaping_media_is_refused(repo, check_one):
+    (repo.root / "content" / "secret.jpg").write_bytes(b"x")
+    findings = check_one(with_photo("media/../secret.jpg"))
+    assert rules(findings) == ["images.unsafe-path"]
+
+
+def test_symlinked_photo_is_refused(repo, check_one, tmp_path):
+    outside = tmp_path / "outside.jpg"
+    Image.new("RGB", (10, 10)).save(outside, "JPEG")
+    (repo.root / "content/media/linked.jpg").symlink_to(outside)
+    assert rules(check_one(with_photo("media/linked.jpg"))) == ["images.unsafe-path"]
+
+
+def test_folder_instead_of_photo(repo, check_one):
+    (repo.root / "content/media/folder.jpg").mkdir()
+    assert rules(check_one(with_photo("media/folder.jpg"))) == ["images.not-a-file"]
+
+
+def test_content_decides_the_format(repo, check_one):
+    Image.new("RGB", (50, 50)).save(repo.root / "content/media/really-a-tiff.jpg", "TIFF")
+    findings = check_one(with_photo("media/really-a-tiff.jpg"))
+    assert rules(findings) == ["images.format"]
+    assert "TIFF" in findings[0].message
+
+
+def test_text_file_named_jpg(repo, check_one):
+    (repo.root / "content/media/notes.jpg").write_text("hello", encoding="utf-8")
+    assert rules(check_one(with_photo("media/notes.jpg"))) == ["images.format"]
+
+
+def test_truncated_photo(repo, check_one):
+    buffer = io.BytesIO()
+    Image.effect_noise((800, 600), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    (repo.root / "content/media/cut.jpg").write_bytes(data[: len(data) * 2 // 3])
+    findings = check_one(with_photo("media/cut.jpg"))
+    assert rules(findings) == ["images.truncated"]
+
+
+def test_decompression_bomb_is_refused_before_decoding(repo, check_one):
+    (repo.root / "content/media/bomb.png").write_bytes(huge_png_header(20_000, 20_000))
+    findings = check_one(with_photo("media/bomb.png"))
+    assert rules(findings) == ["images.too-many-pixels"]
+
+
+def test_too_many_bytes(repo, check_one):
+    (repo.root / "postdesk.toml").write_text("[images]\nmax_bytes = 1000\n", encoding="utf-8")
+    repo.photo("big.png", size=(300, 300), format="PNG")
+    Image.effect_noise((300, 300), 80).save(repo.root / "content/media/big.png", "PNG")
+    assert rules(check_one(with_photo("media/big.png"))) == ["images.too-large"]
+
+
+def test_gps_location_is_an_error_that_scrub_fixes(repo, check_one, monkeypatch):
+    gps_jpeg(repo.root / "content/media/tagged.jpg")
+    findings = check_one(with_photo("media/tagged.jpg"))
+    assert rules(findings) == ["images.location"]
+    assert "postdesk scrub content/media/tagged.jpg" in findings[0].hint
+    monkeypatch.chdir(repo.root)
+    out = io.StringIO()
+    assert main(["scrub", "content/media/tagged.jpg"], stdout=out, stderr=io.StringIO()) == 0
+    assert "GPS" in out.getvalue() and "verified clean" in out.getvalue()
+    assert check_one(with_photo("media/tagged.jpg")) == []
+
+
+def test_generic_alt_text_and_repeated_photo_are_warnings(repo, check_one):
+    repo.photo("stage.jpg", format="JPEG")
+    front = valid_front(images=[{"file": "media/stage.jpg", "alt": "IMG_2041.jpg", "people": "none"},
+                                {"file": "media/stage.jpg", "alt": "photo", "people": "none"}])
+    findings = check_one(front)
+    assert rules(findings) == ["images.alt-generic", "images.alt-generic", "images.repeated"]
+    assert all(not f.is_error for f in findings)
+
+
+def test_scrub_refuses_files_outside_the_repository(repo, tmp_path, monkeypatch):
+    outside = tmp_path / "outside.jpg"
+    gps_jpeg(outside)
+    monkeypatch.chdir(repo.root)
+    err = io.StringIO()
+    assert main(["scrub", str(outside)], stdout=io.StringIO(), stderr=err) == 2
+    assert "outside the repository" in err.getvalue()
+
+
+def test_scrub_reports_a_non_image_and_exits_1(repo, monkeypatch):
+    (repo.root / "content/media/notes.jpg").write_text("hello", encoding="utf-8")
+    monkeypatch.chdir(repo.root)
+    out = io.StringIO()
+    assert main(["scrub", "content/media/notes.jpg"], stdout=out, stderr=io.StringIO()) == 1
+    assert "not scrubbed" in out.getvalue()
+    assert (repo.root / "content/media/notes.jpg").read_text(encoding="utf-8") == "hello"

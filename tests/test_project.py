@@ -1,0 +1,113 @@
+"""The project keeps its promises about itself: one schema, documented rules, one-way imports,
+a public API that is what it says, settings that round-trip."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import postdesk
+from postdesk.config import ConfigError, config_as_toml, config_from_dict, load_config
+from postdesk.schema import fields_markdown
+
+PROJECT = Path(__file__).resolve().parent.parent
+PACKAGE = PROJECT / "tools" / "postdesk"
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_field_table_is_generated_from_the_schema():
+    block = README.split("<!-- schema-fields:start -->\n", 1)[1].split("<!-- schema-fields:end -->", 1)[0]
+    assert block == fields_markdown(), "run: postdesk schema --markdown, and paste it into the README"
+
+
+def test_every_rule_id_in_the_code_is_documented():
+    pattern = re.compile(r'"((?:file|frontmatter|schema|dates|text|images)\.[a-z]+(?:-[a-z]+)*)"')
+    found = {m for path in PACKAGE.rglob("*.py") for m in pattern.findall(path.read_text(encoding="utf-8"))}
+    found |= {f"images.{kind}" for kind in ("too-large", "too-many-pixels", "format", "truncated")}
+    assert len(found) > 40
+    missing = sorted(rule for rule in found if f"`{rule}`" not in README)
+    assert missing == []
+
+
+def test_public_api_is_exported():
+    for name in postdesk.__all__:
+        assert hasattr(postdesk, name), name
+    assert sorted(postdesk.__all__) == postdesk.__all__
+
+
+LAYERS = {
+    "__init__": 4, "__main__": 4,
+    "cli": 3,
+    "check": 2, "report": 2,
+    "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1,
+    "model": 0, "config": 0, "errors": 0,
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            module = (node.module or "").split(".")[0]
+            if not module and path.parent.name == "checks":
+                module = "checks"
+            elif node.level == 2 and path.parent.name == "checks":
+                module = (node.module or "").split(".")[0]
+            names.add(module)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("postdesk"):
+            names.add(node.module.split(".")[1] if "." in node.module else "")
+    return {n for n in names if n}
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_dependencies_point_one_way(path: Path):
+    own = path.parent.name if path.parent != PACKAGE else path.stem
+    if own not in LAYERS:
+        pytest.skip(f"{own} is not layered")
+    for imported in _imports(path) - {own}:
+        assert imported != "cli" or own == "__main__", f"{path.name} imports cli"
+        if imported in LAYERS:
+            assert LAYERS[imported] <= LAYERS[own], f"{path.name} ({own}) imports {imported}"
+    if own == "checks":
+        assert "channels" not in _imports(path)
+
+
+def test_checker_does_not_import_pelican_or_git():
+    import subprocess
+    import sys
+
+    code = "import sys, postdesk.check; print(sorted(m for m in ('pelican', 'git') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_settings_round_trip_and_refuse_typos(tmp_path):
+    config = load_config(PROJECT)
+    again = config_from_dict(tomllib.loads(config_as_toml(config)), root=PROJECT)
+    assert again == config
+    with pytest.raises(ConfigError, match="Did you mean 'timezone'"):
+        config_from_dict({"agency": {"timezon": "UTC"}}, root=tmp_path)
+    with pytest.raises(ConfigError, match="must be a whole number"):
+        config_from_dict({"images": {"max_bytes": "big"}}, root=tmp_path)
+    with pytest.raises(ConfigError, match=r"Unknown setting 'channels\.instagram'"):
+        config_from_dict({"channels": {"instagram": {}}}, root=tmp_path)
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        (tmp_path / "postdesk.toml").write_text("[agency\n", encoding="utf-8")
+        load_config(tmp_path)
+
+
+def test_workflow_is_least_privilege():
+    import yaml
+
+    text = (PROJECT / ".github/workflows/submission-check.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert set(workflow[True]) == {"pull_request"}  # YAML 1.1 reads the key `on` as true
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "secrets." not in text
+    for uses in re.findall(r"uses: (\S+)", text):
+        assert re.search(r"@[0-9a-f]{40}$", uses), f"{uses} is not pinned to a commit"

@@ -1,0 +1,180 @@
+"""The review stage: choose the submissions to check, check them, report.
+
+Two phases, like a Pelican run: every selected file is parsed and checked, and only
+then does the caller report or act. A file that fails never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import run_checks
+from .config import Config
+from .errors import UsageError
+from .model import Finding, Submission
+from .parse import read_submission_file
+
+CONTENT = "content/"
+MEDIA_PREFIX = "content/media/"
+APPROVED_PREFIX = "content/approved/"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...]
+    submission: Submission | None
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    files: tuple[FileResult, ...]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for result in self.files for f in result.findings]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not f.is_error for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files_checked": len(self.files),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def today_in(config: Config) -> dt.date:
+    """The agency's today, in its configured time zone."""
+    return dt.datetime.now(config.tz).date()
+
+
+PARALLEL_FROM = 400
+"""Batches at least this big are checked by one process per core: a full check of a large
+repository is CPU-bound, and starting workers (~50 ms) pays off only for hundreds of files."""
+_CHUNK = 200
+
+
+def check_submissions(config: Config, rel_paths: Iterable[str], *, today: dt.date,
+                      workers: int | None = None, keep_submissions: bool = True) -> CheckReport:
+    """Check the given repository-relative files.
+
+    ``workers`` is the number of processes (default: one per core for batches of at least
+    :data:`PARALLEL_FROM` files, else 1). Results are in path order either way.
+    ``keep_submissions=False`` leaves ``FileResult.submission`` empty: a report that only
+    prints findings then does not ship every parsed submission between processes.
+    """
+    paths = sorted(set(rel_paths))
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
+    if workers <= 1 or len(paths) < 2:
+        return CheckReport(tuple(_check_chunk(config, paths, today, keep_submissions)))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = pool.map(_check_chunk, [config] * len(chunks), chunks, [today] * len(chunks),
+                         [keep_submissions] * len(chunks))
+        return CheckReport(tuple(result for part in parts for result in part))
+
+
+def _check_chunk(config: Config, paths: list[str], today: dt.date, keep_submissions: bool) -> list[FileResult]:
+    results = []
+    for rel in paths:
+        parsed = read_submission_file(config.root / rel, rel)
+        findings, submission = run_checks(parsed, config=config, today=today)
+        results.append(FileResult(rel, tuple(findings), submission if keep_submissions else None))
+    return results
+
+
+def all_submission_paths(config: Config) -> list[str]:
+    """Every file under content/submissions/ (dotfiles such as .gitkeep excepted)."""
+    return _files_under(config.root, config.submissions_dir)
+
+
+def paths_from_arguments(config: Config, arguments: Sequence[str | os.PathLike[str]], *,
+                         cwd: Path | None = None) -> list[str]:
+    """Repository-relative paths for files or folders named on the command line.
+
+    Raises UsageError for a path outside the repository or one that does not exist.
+    """
+    base = cwd or Path.cwd()
+    root = config.root.resolve()
+    selected: list[str] = []
+    for argument in arguments:
+        # normpath, not resolve(): a symlinked submission must be reported, not followed.
+        path = Path(os.path.normpath(base / argument))
+        if path.is_symlink():
+            parent = path.parent.resolve()
+            path = parent / path.name
+        else:
+            path = path.resolve() if path.exists() else path
+        try:
+            path.relative_to(root)
+        except ValueError:
+            raise UsageError(f"{argument} is outside the repository {root}.",
+                             hint="Check submissions inside this repository.") from None
+        if path.is_dir() and not path.is_symlink():
+            selected += _files_under(root, path)
+        elif path.exists() or path.is_symlink():
+            selected.append(path.relative_to(root).as_posix())
+        else:
+            raise UsageError(f"{argument} does not exist.", hint="Check the path.")
+    return selected
+
+
+def paths_changed_since(config: Config, ref: str) -> list[str]:
+    """Submissions to check after a change since ``ref``: the changed submission files,
+    stray Markdown elsewhere in content/, and submissions that use a changed photo."""
+    from .gitio import changed_paths, files_mentioning
+
+    changed = changed_paths(config.root, ref, under=CONTENT)
+    existing = [p for p in changed if (config.root / p).exists() or (config.root / p).is_symlink()]
+    selected = {p for p in existing if p.startswith(_folder(config.root, config.submissions_dir))
+                and not _is_dotfile(p)}
+    selected |= {p for p in existing if p.endswith(".md") and not p.startswith((MEDIA_PREFIX, APPROVED_PREFIX))}
+    media = [p.removeprefix(CONTENT) for p in changed if p.startswith(MEDIA_PREFIX)]
+    selected |= set(files_mentioning(config.root, media, under=_folder(config.root, config.submissions_dir)))
+    return sorted(selected)
+
+
+def _files_under(root: Path, folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                found.append((Path(dirpath) / name).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def _folder(root: Path, folder: Path) -> str:
+    return folder.relative_to(root).as_posix() + "/"
+
+
+def _is_dotfile(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].startswith(".")

@@ -1,0 +1,155 @@
+"""The ``postdesk`` command: a thin layer over the library.
+
+This is the only module that reads the environment, prints and exits. Exit codes:
+0 ok, 1 findings or failures, 2 could not run (bad arguments, not a repository,
+unknown revision, invalid settings). Every :class:`~postdesk.errors.PostdeskError`
+becomes a one-paragraph message with a hint, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .errors import PostdeskError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, hint=f"Run '{self.prog} --help' for the options.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="postdesk", description="A git-based editorial desk for an agency's social-media posts.")
+    parser.add_argument("--repo", type=Path, help="the postdesk repository (default: found from the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="check submissions and report everything wrong with them")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: content/submissions/)")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="only submissions changed (or whose photos changed) since this git revision")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
+
+    schema = commands.add_parser("schema", help="print the submission JSON Schema")
+    schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
+
+    commands.add_parser("config", help="print the settings in force (postdesk.toml over the defaults)")
+
+    scrub = commands.add_parser("scrub", help="remove all metadata (GPS, EXIF, XMP, IPTC, comments) from photos")
+    scrub.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        handler = _HANDLERS[args.command]
+        return handler(args, out)
+    except PostdeskError as exc:
+        print(f"postdesk: {exc}", file=err)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print("postdesk: interrupted", file=err)
+        return EXIT_CANNOT_RUN
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _config(args: argparse.Namespace):  # noqa: ANN202 - Config, imported lazily
+    from .config import find_root, load_config
+
+    root = find_root(args.repo or Path.cwd())
+    return load_config(root)
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .check import all_submission_paths, check_submissions, paths_changed_since, paths_from_arguments, today_in
+    from .report import format_github, format_json, format_step_summary, format_text
+
+    config = _config(args)
+    if args.paths and args.changed_since:
+        raise UsageError("Give either paths or --changed-since, not both.")
+    if args.changed_since:
+        paths = paths_changed_since(config, args.changed_since)
+    elif args.paths:
+        paths = paths_from_arguments(config, args.paths)
+    else:
+        paths = all_submission_paths(config)
+    report = check_submissions(config, paths, today=args.today or today_in(config), keep_submissions=False)
+    if args.format == "json":
+        out.write(format_json(report))
+    elif args.format == "github":
+        out.write(format_github(report))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(format_step_summary(report))
+    else:
+        colour = out.isatty() and "NO_COLOR" not in os.environ
+        out.write(format_text(report, colour=colour))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from .schema import fields_markdown, schema_text
+
+    out.write(fields_markdown() if args.markdown else schema_text())
+    return EXIT_OK
+
+
+def _cmd_config(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import config_as_toml
+
+    out.write(config_as_toml(_config(args)))
+    return EXIT_OK
+
+
+def _cmd_scrub(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import find_root
+    from .media import scrub_image
+
+    root = find_root(args.repo or Path.cwd())
+    failures = 0
+    for name in args.files:
+        path = Path(os.path.normpath(Path.cwd() / name))
+        try:
+            path.parent.resolve().relative_to(root)
+        except ValueError:
+            raise UsageError(f"{name} is outside the repository {root}.",
+                             hint="Scrub photos inside this repository.") from None
+        try:
+            result = scrub_image(path)
+        except PostdeskError as exc:
+            out.write(f"{name}: not scrubbed: {exc.message}\n" + (f"  fix: {exc.hint}\n" if exc.hint else ""))
+            failures += 1
+            continue
+        removed = ", ".join(result.removed) if result.removed else "nothing to remove"
+        turned = " (turned upright)" if result.rotated else ""
+        out.write(f"{name}: scrubbed{turned}: {removed}; verified clean.\n")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
+_HANDLERS = {"check": _cmd_check, "schema": _cmd_schema, "config": _cmd_config, "scrub": _cmd_scrub}
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

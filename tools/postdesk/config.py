@@ -1,0 +1,207 @@
+"""Settings: one frozen :class:`Config`, loaded from ``postdesk.toml`` at the repository root.
+
+The defaults live here and only here; ``postdesk.toml`` sets what differs for the
+agency, and ``postdesk config`` prints the settings in force. Unknown sections or
+keys are errors with a "did you mean" hint, so a typo never silently falls back to a
+default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import tomllib
+import typing
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .model import CHANNELS
+
+CONFIG_FILE = "postdesk.toml"
+
+
+@dataclass(frozen=True)
+class AgencySettings:
+    name: str = "Children's Division"
+    """Shown as the page name on preview cards and on the public site."""
+    timezone: str = "America/Chicago"
+    """IANA time zone for "today", posting windows and the calendar."""
+    site_url: str = "https://example.gov/news"
+    """Public address of the site ``postdesk site`` builds (used in feeds and Open Graph tags)."""
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    enabled: bool = True
+    """A disabled network is refused in ``channels:`` by the checker."""
+    display_name: str = ""
+    """The page or account name as the network shows it; defaults to the agency name."""
+    handle: str = ""
+    """The account handle, e.g. ``@MoChildrensDiv`` on X."""
+    max_chars: int = 0
+    """Text limit: X counts weighted characters (twitter-text v3); the others count characters."""
+
+
+_CHANNEL_DEFAULT_LIMITS = {"facebook": 63_206, "x": 280, "linkedin": 3_000}
+
+
+def _default_channels() -> dict[str, ChannelSettings]:
+    return {name: ChannelSettings(max_chars=_CHANNEL_DEFAULT_LIMITS[name]) for name in CHANNELS}
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    max_bytes: int = 20_000_000
+    """Largest photo file accepted, in bytes (20 MB)."""
+    max_pixels: int = 40_000_000
+    """Largest photo accepted, in pixels (40 megapixels); larger headers are refused before decoding."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting postdesk reads. ``root`` is the repository the settings came from."""
+
+    root: Path
+    agency: AgencySettings = field(default_factory=AgencySettings)
+    channels: Mapping[str, ChannelSettings] = field(default_factory=_default_channels)
+    images: ImageSettings = field(default_factory=ImageSettings)
+
+    @functools.cached_property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @functools.cached_property
+    def submissions_dir(self) -> Path:
+        return self.root / "content" / "submissions"
+
+    @functools.cached_property
+    def approved_dir(self) -> Path:
+        return self.root / "content" / "approved"
+
+    @functools.cached_property
+    def media_dir(self) -> Path:
+        return self.root / "content" / "media"
+
+    def channel(self, name: str) -> ChannelSettings:
+        return self.channels[name]
+
+    def channel_display_name(self, name: str) -> str:
+        return self.channels[name].display_name or self.agency.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.agency.timezone)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds ``postdesk.toml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ConfigError(f"No {CONFIG_FILE} found in {start} or any folder above it.",
+                      hint="Run postdesk inside a postdesk repository, or pass --repo PATH.")
+
+
+def load_config(root: Path) -> Config:
+    """Load ``root/postdesk.toml``; a missing file means all defaults."""
+    file = root / CONFIG_FILE
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {exc}", path=file,
+                          hint="Fix the syntax at the line named; strings need quotes.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_FILE} cannot be read: {exc}", path=file) from None
+    return config_from_dict(raw, root=root)
+
+
+def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
+    """Build a Config from parsed TOML, refusing unknown keys and wrong types."""
+    sections = {f.name for f in dataclasses.fields(Config)} - {"root"}
+    _refuse_unknown(raw, sections, "")
+    channels_raw = raw.get("channels", {})
+    _expect(channels_raw, dict, "channels")
+    _refuse_unknown(channels_raw, set(CHANNELS), "channels")
+    channels = {
+        name: _build(ChannelSettings, {"max_chars": _CHANNEL_DEFAULT_LIMITS[name], **channels_raw.get(name, {})},
+                     f"channels.{name}")
+        for name in CHANNELS
+    }
+    config = Config(
+        root=root,
+        agency=_build(AgencySettings, raw.get("agency", {}), "agency"),
+        channels=channels,
+        images=_build(ImageSettings, raw.get("images", {}), "images"),
+    )
+    try:
+        config.tz  # noqa: B018 - validates the zone name now rather than at first use
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"agency.timezone '{config.agency.timezone}' is not a known time zone.",
+                          hint="Use an IANA name such as America/Chicago.") from None
+    return config
+
+
+def _build(cls: type[Any], raw: object, where: str) -> Any:
+    _expect(raw, dict, where)
+    assert isinstance(raw, dict)
+    hints = typing.get_type_hints(cls)
+    _refuse_unknown(raw, set(hints), where)
+    for key, value in raw.items():
+        expected = hints[key]
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if not ok:
+            raise ConfigError(f"{where}.{key} must be {_type_name(expected)}, not {value!r}.",
+                              hint=f"Fix {where}.{key} in {CONFIG_FILE}.")
+        if expected is int and value <= 0:
+            raise ConfigError(f"{where}.{key} must be a positive number, not {value}.",
+                              hint=f"Fix {where}.{key} in {CONFIG_FILE}.")
+    return cls(**raw)
+
+
+def _expect(value: object, kind: type, where: str) -> None:
+    if not isinstance(value, kind):
+        raise ConfigError(f"[{where}] in {CONFIG_FILE} must be a table of settings.",
+                          hint=f"Write it as a [{where}] section.")
+
+
+def _refuse_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None:
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            name = f"{where}.{key}" if where else key
+            hint = f"Did you mean '{close[0]}'?" if close else f"Known: {', '.join(sorted(known))}."
+            raise ConfigError(f"Unknown setting '{name}' in {CONFIG_FILE}.", hint=hint)
+
+
+def _type_name(kind: type) -> str:
+    return {bool: "true or false", int: "a whole number", str: "text in quotes"}.get(kind, kind.__name__)
+
+
+def config_as_toml(config: Config) -> str:
+    """The settings in force, as TOML that could be pasted into postdesk.toml."""
+    lines = [f"# settings in force for {config.root}"]
+
+    def section(name: str, settings: object) -> None:
+        lines.append(f"\n[{name}]")
+        for item in dataclasses.fields(settings):  # type: ignore[arg-type]
+            lines.append(f"{item.name} = {_toml_value(getattr(settings, item.name))}")
+
+    section("agency", config.agency)
+    for name, channel in config.channels.items():
+        section(f"channels.{name}", channel)
+    section("images", config.images)
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:_}"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,342 @@
+"""The one parser: a submission file's bytes -> front matter data, body and findings.
+
+Review (``postdesk check``), previews, approval, the site and posting all read a
+submission through this module, so what passed review is exactly what is posted.
+
+YAML is read with ``safe_load`` semantics and stricter still: the document is
+*composed* by libyaml (``CSafeLoader`` when present, ~8x faster than pure Python)
+and turned into plain data by :func:`_plain`, which
+
+* refuses every tag that is not plain data (``!!python/object``, ``!custom``,
+  ``!!binary``, merge keys ``<<``): such a document is reported, never executed;
+* refuses anchors and aliases, so a "billion laughs" document fails in time and
+  memory linear in its size instead of expanding;
+* reports duplicate keys (plain ``safe_load`` silently keeps the last one);
+* records the line of every key, so later findings can point at it;
+* keeps dates and base-60 numbers (``10:00``) as the text that was written: a
+  calendar check then reports ``2026-02-30`` instead of crashing, and an unquoted
+  time stays a time.
+
+Input is bounded before libyaml sees it (file size, front matter size, flow
+nesting depth), because libyaml's composer recurses in C and crashes on tens of
+thousands of nested brackets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import Event, Finding, ImageRef, Person, Severity, Submission
+
+MAX_FILE_BYTES = 1_000_000
+"""A submission is a few kilobytes; anything near a megabyte is a mistake or an attack."""
+MAX_FRONT_MATTER_BYTES = 64_000
+MAX_NESTING = 32
+"""Version 1 nests three levels deep; 32 leaves room and keeps libyaml far from its crash depth."""
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_CONSTRUCT = SafeConstructor()
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What the parser could read of one file.
+
+    ``data`` is the front matter as plain Python data (``None`` when it could not be
+    read); ``lines`` maps dotted key paths (``"images.0.alt"``) to 1-based lines;
+    ``findings`` are the problems found while reading.
+    """
+
+    path: str
+    data: dict[str, object] | None
+    lines: Mapping[str, int]
+    body: str
+    body_line: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def readable(self) -> bool:
+        return self.data is not None
+
+
+class _Refused(Exception):
+    def __init__(self, rule: str, message: str, hint: str, line: int) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.hint, self.line = rule, message, hint, line
+
+
+def read_submission_file(file: Path, rel_path: str) -> ParsedFile:
+    """Read and parse one submission file; problems become findings, never exceptions.
+
+    Opened once with ``O_NOFOLLOW``: a symbolic link is refused by the kernel itself, and
+    the size and type come from the open file, so nothing can be swapped in between.
+    """
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return _failed(rel_path, "file.missing", "The file does not exist.",
+                       "Check the path; submissions live in content/submissions/.")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _failed(rel_path, "file.symlink", "The submission is a symbolic link.",
+                           "Commit the submission as a regular file, not a link to another file.")
+        return _failed(rel_path, "file.unreadable", f"The file cannot be read: {exc.strerror}.",
+                       "Check the file's permissions.")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _failed(rel_path, "file.not-a-file", "This is not a regular file.",
+                           "A submission is a single .md file.")
+        if info.st_size > MAX_FILE_BYTES:
+            return _failed(rel_path, "file.too-large",
+                           f"The file is {info.st_size:,} bytes; a submission may be at most {MAX_FILE_BYTES:,}.",
+                           "Keep only the post text in the file; photos go into content/media/.")
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    return parse_submission_bytes(raw, rel_path)
+
+
+def parse_submission_bytes(raw: bytes, path: str) -> ParsedFile:
+    """Parse a submission's bytes. Pure: no I/O."""
+    if not raw.strip():
+        return _failed(path, "file.empty", "The file is empty.",
+                       "Start from the template in the README: front matter between '---' lines, then the text.")
+    if len(raw) > MAX_FILE_BYTES:
+        return _failed(path, "file.too-large",
+                       f"The file is {len(raw):,} bytes; a submission may be at most {MAX_FILE_BYTES:,}.",
+                       "Keep only the post text in the file; photos go into content/media/.")
+    if b"\x00" in raw[:8192]:
+        return _failed(path, "file.encoding", "The file is binary (a photo or document?), not a text submission.",
+                       "Photos go into content/media/; a submission is a text file with front matter.", line=1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return _failed(path, "file.encoding",
+                       f"The file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read).",
+                       "Save the file as UTF-8; most editors offer it under 'Save with encoding'.",
+                       line=line, column=column)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip(" \t") != "---":
+        return _failed(path, "frontmatter.missing",
+                       "The file does not start with front matter (a line '---').",
+                       "Put the fields between two lines of three dashes '---' at the top of the file.", line=1)
+    closing = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if closing is None:
+        return _failed(path, "frontmatter.unclosed", "The front matter is never closed.",
+                       "Add a line '---' after the last field, before the post text.", line=1)
+    front = "\n".join(lines[1:closing])
+    body = "\n".join(lines[closing + 1:]).strip("\n")
+    body_line = closing + 2
+    while body_line <= len(lines) and not lines[body_line - 1].strip():
+        body_line += 1
+    if len(front.encode()) > MAX_FRONT_MATTER_BYTES:
+        return _failed(path, "frontmatter.too-large",
+                       f"The front matter is over {MAX_FRONT_MATTER_BYTES:,} bytes.",
+                       "Front matter holds a few short fields; put long text in the body.", line=2)
+    try:
+        data, key_lines = load_front_matter(front, first_line=2)
+    except _Refused as refused:
+        return _failed(path, refused.rule, refused.message, refused.hint, line=refused.line)
+    return ParsedFile(path, data, key_lines, body, body_line, ())
+
+
+def load_front_matter(front: str, *, first_line: int = 1) -> tuple[dict[str, object], dict[str, int]]:
+    """YAML text -> (plain data, line of each dotted key path). Raises ``_Refused``."""
+    depth = _flow_depth(front)
+    if depth > MAX_NESTING:
+        raise _Refused("frontmatter.too-deep", f"The front matter nests brackets {depth} levels deep.",
+                       "Write each field on its own line; version 1 needs at most three levels.", first_line)
+    try:
+        root = yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = (exc.problem or exc.context or "invalid YAML").rstrip(".")
+        raise _Refused("frontmatter.yaml-syntax", f"The front matter is not valid YAML: {problem}.",
+                       _syntax_hint(problem), line) from None
+    except yaml.YAMLError as exc:
+        raise _Refused("frontmatter.yaml-syntax", f"The front matter is not valid YAML: {exc}.",
+                       "Check the indentation and quotes around this line.", first_line) from None
+    if root is None:
+        raise _Refused("frontmatter.empty", "The front matter is empty.",
+                       "Add the required fields: title, category, submitted_by, supervisor, channels, "
+                       "confidentiality_confirmed.", first_line)
+    if not isinstance(root, MappingNode):
+        raise _Refused("frontmatter.not-a-mapping", "The front matter must be a list of 'field: value' lines.",
+                       "Write one field per line, like 'title: Backpack drive'.", first_line + root.start_mark.line)
+    key_lines: dict[str, int] = {}
+    data = _plain(root, "", key_lines, set(), first_line, 0)
+    assert isinstance(data, dict)
+    return data, key_lines
+
+
+def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], first_line: int,
+           depth: int) -> object:
+    line = first_line + node.start_mark.line
+    if id(node) in seen:
+        raise _Refused("frontmatter.unsafe-yaml", "The front matter uses a YAML alias ('*name').",
+                       "Write the value out in full; anchors and aliases are not allowed.", line)
+    seen.add(id(node))
+    if depth > MAX_NESTING:
+        raise _Refused("frontmatter.too-deep", "The front matter nests too deeply.",
+                       "Version 1 needs at most three levels.", line)
+    if isinstance(node, ScalarNode):
+        return _scalar(node, line)
+    if node.tag not in (_YAML + "map", _YAML + "seq"):
+        raise _refused_tag(node.tag, line)
+    if isinstance(node, SequenceNode):
+        return [_plain(item, f"{path}.{i}" if path else str(i), key_lines, seen, first_line, depth + 1)
+                for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[str, object] = {}
+    for key_node, value_node in node.value:
+        key_line = first_line + key_node.start_mark.line
+        if key_node.tag == _YAML + "merge":
+            raise _Refused("frontmatter.unsafe-yaml", "The front matter uses a YAML merge key ('<<').",
+                           "Write the fields out in full; merge keys are not allowed.", key_line)
+        if not isinstance(key_node, ScalarNode):
+            raise _Refused("frontmatter.complex-key", "A field name must be a plain word.",
+                           "Write fields as 'name: value'.", key_line)
+        if key_node.tag not in _SCALAR_TAGS:
+            raise _refused_tag(key_node.tag, key_line)
+        key = key_node.value
+        if key in result:
+            first = key_lines.get(f"{path}.{key}" if path else key, key_line)
+            raise _Refused("frontmatter.duplicate-key",
+                           f"The field '{key}' appears twice (first on line {first}).",
+                           f"Keep one '{key}:' line and delete the other.", key_line)
+        dotted = f"{path}.{key}" if path else key
+        key_lines[dotted] = key_line
+        result[key] = _plain(value_node, dotted, key_lines, seen, first_line, depth + 1)
+    return result
+
+
+def _scalar(node: ScalarNode, line: int) -> object:
+    tag = node.tag
+    if tag not in _SCALAR_TAGS:
+        raise _refused_tag(tag, line)
+    if tag == _YAML + "str" or tag == _YAML + "timestamp":
+        return node.value
+    if tag == _YAML + "int" and ":" in node.value:
+        return node.value  # YAML 1.1 base-60 ("10:00" -> 600): keep what the person wrote
+    try:
+        return _CONSTRUCT.yaml_constructors[tag](_CONSTRUCT, node)
+    except (ConstructorError, ValueError, OverflowError):
+        return node.value
+
+
+def _refused_tag(tag: str, line: int) -> _Refused:
+    shown = "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+    return _Refused("frontmatter.unsafe-yaml",
+                    f"The front matter uses the YAML tag '{shown}', which is not plain data.",
+                    "Remove the tag: values are plain text, numbers, dates, true/false and lists.", line)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "A value contains ': '. Put the whole value in double quotes."
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "Indent with spaces, not tabs."
+    if "could not find expected ':'" in problem:
+        return "Each field needs 'name: value'; check for a missing colon or a stray line."
+    return "Check the indentation and quotes on this line and the one before it."
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest bracket nesting, counted crudely (quotes ignored: errs towards refusing)."""
+    openers = text.count("[") + text.count("{")
+    if openers <= MAX_NESTING:  # cannot nest deeper than it opens: skip the scan (the usual case)
+        return openers
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _failed(path: str, rule: str, message: str, hint: str, *, line: int = 0, column: int = 0) -> ParsedFile:
+    finding = Finding(path, rule, message, hint, Severity.ERROR, line, column)
+    return ParsedFile(path, None, {}, "", 0, (finding,))
+
+
+def submission_from_parsed(parsed: ParsedFile) -> Submission:
+    """Typed submission from front matter that passed the schema and date checks.
+
+    Raises ``ValueError`` or ``KeyError`` only if called on data that did not pass them.
+    """
+    data = parsed.data
+    if data is None:
+        raise ValueError(f"{parsed.path}: front matter could not be read")
+    who = _mapping(data["submitted_by"])
+    boss = _mapping(data["supervisor"])
+    event = None
+    if "event" in data:
+        ev = _mapping(data["event"])
+        event = Event(
+            date=dt.date.fromisoformat(str(ev["date"])),
+            time=dt.time.fromisoformat(str(ev["time"])) if "time" in ev else None,
+            location=str(ev["location"]) if "location" in ev else None,
+        )
+    images = tuple(
+        ImageRef(file=str(img["file"]), alt=str(img["alt"]), people=str(img["people"]),
+                 release=str(img["release"]) if "release" in img else None,
+                 court_approved=bool(img.get("court_approved", False)),
+                 line=parsed.lines.get(f"images.{i}.file", 0))
+        for i, img in enumerate(_mapping(item) for item in _list(data.get("images", [])))
+    )
+    return Submission(
+        path=parsed.path,
+        title=str(data["title"]),
+        category=str(data["category"]),
+        submitted_by=Person(str(who["name"]), str(who["email"])),
+        office=str(who["office"]),
+        supervisor=Person(str(boss["name"]), str(boss["email"])),
+        channels=tuple(str(c) for c in _list(data["channels"])),
+        confidentiality_confirmed=data["confidentiality_confirmed"] is True,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        event=event,
+        time_sensitive=data.get("time_sensitive") is True,
+        post_by=_date(data.get("post_by")),
+        post_after=_date(data.get("post_after")),
+        text={str(k): str(v) for k, v in _mapping(data.get("text", {})).items()},
+        hashtags=tuple(str(h) for h in _list(data.get("hashtags", []))),
+        link=str(data["link"]) if "link" in data else None,
+        images=images,
+        lines=parsed.lines,
+    )
+
+
+def _date(value: object) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value))
+
+
+def _mapping(value: object) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return value

@@ -1,0 +1,98 @@
+"""Findings as text for a person, GitHub workflow commands for CI, or JSON for tools.
+
+Pure functions from a :class:`~postdesk.check.CheckReport` to strings; the CLI
+decides where they go.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .check import CheckReport
+
+STEP_SUMMARY_LIMIT = 1024 * 1024
+"""GitHub keeps at most 1 MiB of job summary per step."""
+
+_COLOURS = {"error": "\033[31;1m", "warning": "\033[33;1m", "dim": "\033[2m", "bold": "\033[1m", "reset": "\033[0m"}
+
+
+def format_text(report: CheckReport, *, colour: bool = False) -> str:
+    """Readable output grouped by file."""
+    def paint(text: str, style: str) -> str:
+        return f"{_COLOURS[style]}{text}{_COLOURS['reset']}" if colour else text
+
+    lines: list[str] = []
+    for result in report.files:
+        if not result.findings:
+            continue
+        lines.append(paint(result.path, "bold"))
+        for finding in sorted(result.findings, key=lambda f: (f.line, f.column, f.rule)):
+            where = f"{finding.line}:{finding.column or 1}" if finding.line else "-"
+            label = paint(f"{finding.severity.value:7}", finding.severity.value)
+            lines.append(f"  {where:>7}  {label} {finding.message}  {paint('[' + finding.rule + ']', 'dim')}")
+            if finding.hint:
+                lines.append(f"  {'':>7}  {'':7} {paint('fix:', 'dim')} {finding.hint}")
+        lines.append("")
+    lines.append(_summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_line(report: CheckReport) -> str:
+    files = len(report.files)
+    noun = "submission" if files == 1 else "submissions"
+    if not files:
+        return "No submissions to check."
+    if report.ok and not report.warnings:
+        return "The submission looks good." if files == 1 else f"All {files} {noun} look good."
+    return (f"{files} {noun} checked: {report.errors} error{'s' if report.errors != 1 else ''}, "
+            f"{report.warnings} warning{'s' if report.warnings != 1 else ''}.")
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_github(report: CheckReport) -> str:
+    """GitHub workflow commands, so each finding shows inline on the pull request's diff."""
+    lines = []
+    for finding in report.findings:
+        command = "error" if finding.is_error else "warning"
+        props = [f"file={_escape_property(finding.path)}"]
+        if finding.line:
+            props.append(f"line={finding.line}")
+            if finding.column:
+                props.append(f"col={finding.column}")
+        props.append(f"title={_escape_property(finding.rule)}")
+        message = finding.message + (f"\nFix: {finding.hint}" if finding.hint else "")
+        lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
+    lines.append(_summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def format_step_summary(report: CheckReport, *, limit: int = STEP_SUMMARY_LIMIT) -> str:
+    """A Markdown table for ``$GITHUB_STEP_SUMMARY``, cut to fit GitHub's 1 MiB limit."""
+    head = [f"### postdesk check: {_summary_line(report)}", ""]
+    if not report.findings:
+        return "\n".join(head) + "\n"
+    head += ["| file | line | severity | rule | message | fix |", "|---|---|---|---|---|---|"]
+    out = "\n".join(head) + "\n"
+    for index, finding in enumerate(report.findings):
+        row = (f"| `{finding.path}` | {finding.line or ''} | {finding.severity.value} | `{finding.rule}` | "
+               f"{_cell(finding.message)} | {_cell(finding.hint)} |\n")
+        if len((out + row).encode()) > limit - 200:
+            out += f"\n…and {len(report.findings) - index} more findings (see the log).\n"
+            break
+        out += row
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
