@@ -106,3 +106,19 @@ def test_invisible_characters_x_refuses(check_one):
     findings = check_one(valid_front(channels=["x"], link=None, hashtags=None), body="Hello\ufeffworld")
     assert rules(findings) == ["text.invalid-character"]
     assert "U+FEFF" in findings[0].message
+
+
+def test_plain_text_shortcut_agrees_with_the_parser():
+    import random
+
+    from postdesk.posttext import _render
+
+    rng = random.Random(7)
+    alphabet = ["word", "Cafe", "3.0", "x.gov/a", "a,", "b;", "(c)", "e.g.", "'q'", '"d"', "-", "1.", "ok?",
+                "\u00e9t\u00e9"]
+    for _ in range(2000):
+        lines = []
+        for _ in range(rng.randint(1, 6)):
+            lines.append(" ".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) + " " * rng.randint(0, 3))
+        text = "\n".join(lines)
+        assert markdown_to_plain(text) == _render(text), repr(text)

@@ -22,6 +22,7 @@ rendered the same way.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import Any
 
@@ -36,12 +37,27 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark", {"html": True, "linkify": False})
 
 
+# Anything Markdown could read as syntax: punctuation with a meaning, entities, escapes,
+# and lines that start a list, quote, heading, code block or setext underline.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!#&~|]|^[ \t]*(?:[-+=>]|\d+[.)])|^(?: {4}|\t)| {2,}$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n[ \t\n]*")
+
+
 @functools.lru_cache(maxsize=64)
 def markdown_to_plain(markdown: str) -> str:
     """Render Markdown to the plain text a social network shows (see module docstring).
 
-    Cached: the body is rendered once for all the networks that share it.
+    Cached: the body is rendered once for all the networks that share it. Text with no
+    Markdown syntax at all (most short overrides, many bodies) skips the parser: it means
+    the same in Markdown as in plain text, so only paragraphs and soft breaks apply.
     """
+    if not _MARKDOWN_SYNTAX.search(markdown):
+        paragraphs = _BLANK_LINES.split(markdown.strip())
+        return "\n\n".join(" ".join(line.strip() for line in p.split("\n")) for p in paragraphs).strip()
+    return _render(markdown)
+
+
+def _render(markdown: str) -> str:
     tokens = _markdown().parse(markdown)
     blocks: list[str] = []
     current: list[str] = []

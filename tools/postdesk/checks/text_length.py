@@ -31,7 +31,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(ctx.path, "text.empty", f"Nothing would be posted on {label}: the text is empty.",
                           f"Write the post below the front matter, or add text: {channel}: ...", line=line)
             continue
-        bad = sorted({f"U+{ord(char):04X}" for char in text if char in INVALID_CHARACTERS})
+        bad = [] if text.isascii() else sorted({f"U+{ord(c):04X}" for c in INVALID_CHARACTERS if c in text})
         if bad:
             yield Finding(ctx.path, "text.invalid-character",
                           f"The {label} text contains an invisible character X refuses ({', '.join(bad)}).",
