@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 lint: setup
 	$(BIN)/ruff check tools tests bench scripts examples
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows/
 
 test: lint
 	$(BIN)/python -m pytest
@@ -28,6 +30,8 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/confidentiality_bench.py
+	$(BIN)/python bench/preview_bench.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

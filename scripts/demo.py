@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "build" / "demo"
+PREVIEW = ROOT / "build" / "demo-preview"
 POSTDESK = [sys.executable, "-m", "postdesk", "--repo", str(DEMO)]
 
 BAD_SUBMISSION = """---
@@ -56,8 +57,10 @@ def git(*args: str) -> None:
 def main() -> None:
     step(f"Setting up a scratch repository with the example content in {DEMO.relative_to(ROOT)}")
     shutil.rmtree(DEMO, ignore_errors=True)
+    shutil.rmtree(PREVIEW, ignore_errors=True)
     DEMO.mkdir(parents=True)
     shutil.copy(ROOT / "postdesk.toml", DEMO / "postdesk.toml")
+    shutil.copytree(ROOT / "theme", DEMO / "theme")
     shutil.copytree(ROOT / "examples" / "content", DEMO / "content")
     git("init", "-q", "-b", "main")
     git("-c", "user.name=postdesk demo", "-c", "user.email=demo@example.gov", "add", "-A")
@@ -69,12 +72,20 @@ def main() -> None:
     step("2. A pull request with mistakes: only the changed file is checked, every problem is named")
     git("switch", "-q", "-c", "pumpkin-patch")
     (DEMO / "content" / "submissions" / "2026-11-23-pumpkin-patch.md").write_text(BAD_SUBMISSION, encoding="utf-8")
+    git("add", "-A")
+    git("-c", "user.name=Jordan Reyes", "-c", "user.email=jordan.reyes@example.gov", "commit", "-q", "-m",
+        "Suggest a post: pumpkin patch visit")
     run(*POSTDESK, "check", "--changed-since", "main", "--today", "2026-11-23", expect=1)
 
     step("3. The same findings as GitHub annotations (what CI prints on the pull request)")
     run(*POSTDESK, "check", "--changed-since", "main", "--today", "2026-11-23", "--format", "github", expect=1)
 
+    step("4. Previews for the reviewers: every card as each network will show it, and the site page")
+    git("switch", "-q", "main")
+    run(*POSTDESK, "preview", "--today", "2026-11-23", "--out", str(PREVIEW))
+
     print("\nDemo finished. The scratch repository is in", DEMO)
+    print(f"Open the preview: file://{PREVIEW / 'index.html'}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ def repo(tmp_path: Path) -> Iterator[Repo]:
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(PROJECT / "postdesk.toml", root / "postdesk.toml")
+    shutil.copytree(PROJECT / "theme", root / "theme")
     shutil.copytree(EXAMPLES / "media", root / "content" / "media")
     (root / "content" / "submissions").mkdir()
     (root / "content" / "submissions" / ".gitkeep").touch()

@@ -42,8 +42,8 @@ def test_public_api_is_exported():
 LAYERS = {
     "__init__": 4, "__main__": 4,
     "cli": 3,
-    "check": 2, "report": 2,
-    "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1,
+    "check": 2, "report": 2, "preview": 2, "site": 1,
+    "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1, "faces": 1,
     "model": 0, "config": 0, "errors": 0,
 }
 
@@ -101,13 +101,37 @@ def test_settings_round_trip_and_refuse_typos(tmp_path):
         load_config(tmp_path)
 
 
-def test_workflow_is_least_privilege():
+def _workflow(name: str) -> tuple[dict, str]:
     import yaml
 
-    text = (PROJECT / ".github/workflows/submission-check.yml").read_text(encoding="utf-8")
-    workflow = yaml.safe_load(text)
-    assert set(workflow[True]) == {"pull_request"}  # YAML 1.1 reads the key `on` as true
-    assert workflow["permissions"] == {"contents": "read"}
-    assert "secrets." not in text
+    text = (PROJECT / ".github/workflows" / name).read_text(encoding="utf-8")
+    return yaml.safe_load(text), text
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (PROJECT / ".github/workflows").glob("*.yml")))
+def test_workflows_are_least_privilege_and_pinned(name):
+    workflow, text = _workflow(name)
+    assert "pull_request_target" not in workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert set(job["permissions"]) <= {"contents", "pull-requests", "actions", "pages", "id-token"}
     for uses in re.findall(r"uses: (\S+)", text):
         assert re.search(r"@[0-9a-f]{40}$", uses), f"{uses} is not pinned to a commit"
+
+
+def test_the_check_workflow_has_no_secrets_and_reads_the_policy_from_the_base():
+    workflow, text = _workflow("submission-check.yml")
+    assert set(workflow[True]) == {"pull_request"}
+    assert workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
+    assert "secrets." not in text
+    assert '--settings-from "$BASE_SHA"' in text
+
+
+def test_the_comment_workflow_never_runs_pull_request_code():
+    workflow, text = _workflow("preview-comment.yml")
+    assert set(workflow[True]) == {"workflow_run"}
+    job = workflow["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert "actions/checkout" not in text and "pip install" not in text and "python" not in text
+    assert not re.search(r"\bpostdesk (check|preview|approve|post)\b", text)
+    assert "^[0-9]{1,9}$" in text  # the pull request number is validated

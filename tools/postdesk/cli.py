@@ -37,6 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only submissions changed (or whose photos changed) since this git revision")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
+    check.add_argument("--settings-from", metavar="REF",
+                       help="read postdesk.toml (and so the confidentiality policy) as it is at this git revision; "
+                            "CI passes the base branch so a pull request cannot relax the policy for itself")
+
+    preview = commands.add_parser("preview", help="render each submission as every network and the site will show it")
+    preview.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: content/submissions/)")
+    preview.add_argument("--changed-since", metavar="REF", help="only submissions changed since this git revision")
+    preview.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the preview into")
+    preview.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
+    preview.add_argument("--settings-from", metavar="REF", help="read postdesk.toml as it is at this git revision")
 
     schema = commands.add_parser("schema", help="print the submission JSON Schema")
     schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
@@ -76,11 +86,20 @@ def _config(args: argparse.Namespace):  # noqa: ANN202 - Config, imported lazily
     return load_config(root)
 
 
-def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import all_submission_paths, check_submissions, paths_changed_since, paths_from_arguments, today_in
-    from .report import format_github, format_json, format_step_summary, format_text
+def _config_at(config, revision: str):  # noqa: ANN001, ANN202 - Config, imported lazily
+    from .config import CONFIG_FILE, config_from_text
+    from .gitio import read_file_at
+
+    text = read_file_at(config.root, revision, CONFIG_FILE)
+    return config_from_text(text or "", root=config.root, source=f"{revision}:{CONFIG_FILE}")
+
+
+def _selection(args: argparse.Namespace):  # noqa: ANN202 - (Config, paths), imported lazily
+    from .check import all_submission_paths, paths_changed_since, paths_from_arguments
 
     config = _config(args)
+    if args.settings_from:
+        config = _config_at(config, args.settings_from)
     if args.paths and args.changed_since:
         raise UsageError("Give either paths or --changed-since, not both.")
     if args.changed_since:
@@ -89,6 +108,27 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         paths = paths_from_arguments(config, args.paths)
     else:
         paths = all_submission_paths(config)
+    return config, paths
+
+
+def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
+    from .check import today_in
+    from .preview import build_preview
+
+    config, paths = _selection(args)
+    out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    preview = build_preview(config, paths, out=out_dir, today=args.today or today_in(config))
+    ready = sum(entry.ok for entry in preview.entries)
+    out.write(f"Previewed {len(preview.entries)} submission{'s' if len(preview.entries) != 1 else ''} "
+              f"({ready} ready). Open {preview.index}\n")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .check import check_submissions, today_in
+    from .report import format_github, format_json, format_step_summary, format_text
+
+    config, paths = _selection(args)
     report = check_submissions(config, paths, today=args.today or today_in(config), keep_submissions=False)
     if args.format == "json":
         out.write(format_json(report))
@@ -143,7 +183,13 @@ def _cmd_scrub(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
-_HANDLERS = {"check": _cmd_check, "schema": _cmd_schema, "config": _cmd_config, "scrub": _cmd_scrub}
+_HANDLERS = {
+    "check": _cmd_check,
+    "preview": _cmd_preview,
+    "schema": _cmd_schema,
+    "config": _cmd_config,
+    "scrub": _cmd_scrub,
+}
 
 
 def run() -> None:

@@ -62,6 +62,41 @@ class ImageSettings:
     """Largest photo accepted, in pixels (40 megapixels); larger headers are refused before decoding."""
 
 
+DEFAULT_IDENTIFIER_PATTERNS: tuple[str, ...] = (
+    # Anything labelled as a case, client, docket or court-order number, then an id with digits.
+    r"\b(?:(?:case|client|cliente|caso)\s*(?:number|num|no|id|#|n[uú]mero)|n[uú]mero\s+de\s+(?:caso|cliente|"
+    r"expediente))\.?\s*(?:is\s+)?[:#]?\s*"
+    r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}",
+    r"\b(?:DCN|client\s+ID|docket(?:\s*(?:number|no|#))?|court\s+order(?:\s*(?:number|no|#))?)\.?\s*[:#]?\s*"
+    r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}",
+    # Missouri Case.net style docket numbers such as 24JV-CC00012, even unlabelled.
+    r"\b\d{2}[A-Z]{2}-[A-Z]{2}\d{5}\b",
+)
+
+
+@dataclass(frozen=True)
+class ConfidentialityPolicy:
+    """The reviewer-owned policy of the confidentiality guard (protected by CODEOWNERS).
+
+    Defaults are safe: nothing is allowed until the communications team lists it.
+    """
+
+    allowed_names: tuple[str, ...] = ()
+    """Names that may appear anywhere: public officials, staff who are often recognised."""
+    allowed_email_domains: tuple[str, ...] = ()
+    """E-mail domains that are public (the agency's own); sub-domains are allowed too."""
+    allowed_phones: tuple[str, ...] = ()
+    """Public phone numbers (the hotline, offices), in any common format."""
+    allowed_addresses: tuple[str, ...] = ()
+    """Public street addresses (offices) that may appear besides an event's own venue."""
+    identifier_patterns: tuple[str, ...] = DEFAULT_IDENTIFIER_PATTERNS
+    """Regular expressions (case-insensitive) for case, client, docket and court-order numbers."""
+    extra_identifier_patterns: tuple[str, ...] = ()
+    """More patterns, added to ``identifier_patterns`` (so the defaults need not be repeated)."""
+    severity: Mapping[str, str] = field(default_factory=dict)
+    """Per-rule override: ``"error"``, ``"warning"`` or ``"off"``, e.g. ``{"confidentiality.email" = "off"}``."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting postdesk reads. ``root`` is the repository the settings came from."""
@@ -70,6 +105,7 @@ class Config:
     agency: AgencySettings = field(default_factory=AgencySettings)
     channels: Mapping[str, ChannelSettings] = field(default_factory=_default_channels)
     images: ImageSettings = field(default_factory=ImageSettings)
+    confidentiality: ConfidentialityPolicy = field(default_factory=ConfidentialityPolicy)
 
     @functools.cached_property
     def content_dir(self) -> Path:
@@ -112,12 +148,19 @@ def load_config(root: Path) -> Config:
     """Load ``root/postdesk.toml``; a missing file means all defaults."""
     file = root / CONFIG_FILE
     try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {exc}", path=file,
-                          hint="Fix the syntax at the line named; strings need quotes.") from None
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{CONFIG_FILE} cannot be read: {exc}", path=file) from None
+    return config_from_text(text, root=root, source=str(file))
+
+
+def config_from_text(text: str, *, root: Path, source: str = CONFIG_FILE) -> Config:
+    """Settings from the text of a postdesk.toml (for example read from another git revision)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {exc}", path=source,
+                          hint="Fix the syntax at the line named; strings need quotes.") from None
     return config_from_dict(raw, root=root)
 
 
@@ -138,7 +181,9 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
         agency=_build(AgencySettings, raw.get("agency", {}), "agency"),
         channels=channels,
         images=_build(ImageSettings, raw.get("images", {}), "images"),
+        confidentiality=_build(ConfidentialityPolicy, raw.get("confidentiality", {}), "confidentiality"),
     )
+    _validate_policy(config.confidentiality)
     try:
         config.tz  # noqa: B018 - validates the zone name now rather than at first use
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -152,8 +197,21 @@ def _build(cls: type[Any], raw: object, where: str) -> Any:
     assert isinstance(raw, dict)
     hints = typing.get_type_hints(cls)
     _refuse_unknown(raw, set(hints), where)
+    values = dict(raw)
     for key, value in raw.items():
         expected = hints[key]
+        origin = typing.get_origin(expected)
+        if origin is tuple:  # a list of text in TOML
+            if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+                raise ConfigError(f"{where}.{key} must be a list of texts in quotes, not {value!r}.",
+                                  hint=f'Write it like {key} = ["one", "two"].')
+            values[key] = tuple(value)
+            continue
+        if origin is Mapping:  # a table of text values in TOML
+            if not (isinstance(value, dict) and all(isinstance(item, str) for item in value.values())):
+                raise ConfigError(f"{where}.{key} must be a table of texts, not {value!r}.",
+                                  hint=f'Write it like {key} = {{ "rule.id" = "warning" }}.')
+            continue
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
         if not ok:
             raise ConfigError(f"{where}.{key} must be {_type_name(expected)}, not {value!r}.",
@@ -161,7 +219,22 @@ def _build(cls: type[Any], raw: object, where: str) -> Any:
         if expected is int and value <= 0:
             raise ConfigError(f"{where}.{key} must be a positive number, not {value}.",
                               hint=f"Fix {where}.{key} in {CONFIG_FILE}.")
-    return cls(**raw)
+    return cls(**values)
+
+
+def _validate_policy(policy: ConfidentialityPolicy) -> None:
+    import re
+
+    for pattern in (*policy.identifier_patterns, *policy.extra_identifier_patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"confidentiality: the pattern {pattern!r} is not a valid regular expression: {exc}.",
+                              hint="Fix the pattern in [confidentiality] of postdesk.toml.") from None
+    for rule, level in policy.severity.items():
+        if level not in ("error", "warning", "off"):
+            raise ConfigError(f"confidentiality.severity: '{rule}' = '{level}' is not error, warning or off.",
+                              hint="Use one of error, warning, off.")
 
 
 def _expect(value: object, kind: type, where: str) -> None:
@@ -196,12 +269,20 @@ def config_as_toml(config: Config) -> str:
     for name, channel in config.channels.items():
         section(f"channels.{name}", channel)
     section("images", config.images)
+    section("confidentiality", config.confidentiality)
     return "\n".join(lines) + "\n"
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return f"{value:_}"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = str(value)
+    if "'" not in text and "\n" not in text:
+        return f"'{text}'"  # a literal string: regular expressions keep their backslashes
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

@@ -77,3 +77,18 @@ def files_mentioning(root: Path, needles: list[str], *, under: str) -> list[str]
             return []
         raise RepositoryError(f"git grep failed: {exc.stderr.strip() or exc}") from None
     return sorted(name for name in out.split("\0") if name)
+
+
+def read_file_at(root: Path, revision: str, path: str) -> str | None:
+    """The text of ``path`` at ``revision`` (None when it does not exist there)."""
+    git = _git_module()
+    with open_repo(root) as repo:
+        try:
+            repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}")
+        except git.GitCommandError:
+            raise RepositoryError(f"Unknown revision '{revision}'.",
+                                  hint="Pass a branch, tag or commit that exists.") from None
+        try:
+            return str(repo.git.show(f"{revision}:{path}"))
+        except git.GitCommandError:
+            return None

@@ -19,6 +19,12 @@ CHANNEL_LABELS: Mapping[str, str] = MappingProxyType(
     {"facebook": "Facebook", "x": "X", "linkedin": "LinkedIn"}
 )
 
+RENDITION_SIZES: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {"x": (1600, 900), "facebook": (1200, 630), "linkedin": (1200, 627)}
+)
+"""Photo size per network (the common link-card and in-feed targets): renditions fit
+within it, preview cards crop to its aspect ratio."""
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"

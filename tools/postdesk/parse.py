@@ -57,7 +57,8 @@ class ParsedFile:
     """What the parser could read of one file.
 
     ``data`` is the front matter as plain Python data (``None`` when it could not be
-    read); ``lines`` maps dotted key paths (``"images.0.alt"``) to 1-based lines;
+    read); ``lines`` maps dotted key paths (``"images.0.alt"``) to the 1-based line of the
+    key, and ``"images.0.alt@"`` to the line where its value's text starts;
     ``findings`` are the problems found while reading.
     """
 
@@ -223,6 +224,12 @@ def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], fir
                            f"Keep one '{key}:' line and delete the other.", key_line)
         dotted = f"{path}.{key}" if path else key
         key_lines[dotted] = key_line
+        # Where the value's text starts: a block scalar ("|" or ">") starts on the next line.
+        value_line = first_line + value_node.start_mark.line
+        style = getattr(value_node, "style", None)
+        key_lines[f"{dotted}@"] = value_line + (1 if style in ("|", ">") else 0)
+        if style not in ("|", ">"):  # the column where a one-line value's text starts
+            key_lines[f"{dotted}@column"] = value_node.start_mark.column + (2 if style in ("'", '"') else 1)
         result[key] = _plain(value_node, dotted, key_lines, seen, first_line, depth + 1)
     return result
 

@@ -148,3 +148,31 @@ def _has_hashtag(text: str, tag: str) -> bool:
             return True
         start = lowered.find(needle, end)
     return False
+
+
+@functools.cache
+def _html_markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    # Raw HTML off: a tag in a submission is shown as text, never interpreted; links with
+    # javascript:/data: are refused by markdown-it's own link validation.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+SAFE_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+                       "h2", "h3", "h4", "hr"})
+
+
+def markdown_to_safe_html(markdown: str) -> str:
+    """The body as HTML for the site and previews, sanitized with an allow-list (nh3).
+
+    Defence in depth: raw HTML is already escaped by the Markdown renderer; nh3 then
+    keeps only :data:`SAFE_TAGS`, only http(s)/mailto links, and adds rel="noopener
+    noreferrer nofollow" to every link. Headings start at h2: the page title is the h1.
+    """
+    import nh3
+
+    html = _html_markdown().render(markdown)
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
+    return nh3.clean(html, tags=set(SAFE_TAGS), attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")

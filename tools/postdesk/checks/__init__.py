@@ -17,18 +17,20 @@ Checks never touch the network and never import :mod:`postdesk.channels`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from ..config import Config
-from ..model import Finding, Submission
+from ..model import Finding, Severity, Submission
 from ..parse import ParsedFile, submission_from_parsed
-from . import dates, filename, images, schema, text_length
+from . import confidentiality, dates, filename, images, schema, text_length
 from .base import Check, CheckContext
 
 ALWAYS_CHECKS: tuple[Check, ...] = (filename.check,)
 """Run on every file, even one whose front matter could not be read."""
 DOCUMENT_CHECKS: tuple[Check, ...] = (schema.check, dates.check)
-SUBMISSION_CHECKS: tuple[Check, ...] = (text_length.check, images.check)
+SUBMISSION_CHECKS: tuple[Check, ...] = (text_length.check, images.check, confidentiality.check)
 
 __all__ = ["ALWAYS_CHECKS", "DOCUMENT_CHECKS", "SUBMISSION_CHECKS", "Check", "CheckContext", "run_checks"]
 
@@ -38,7 +40,7 @@ def run_checks(parsed: ParsedFile, *, config: Config, today: dt.date) -> tuple[l
     ctx = CheckContext(parsed, config, today)
     findings = [*parsed.findings, *(f for check in ALWAYS_CHECKS for f in check(ctx))]
     if parsed.data is None:
-        return findings, None
+        return apply_severity(findings, config.confidentiality.severity), None
     document_findings = [f for check in DOCUMENT_CHECKS for f in check(ctx)]
     findings += document_findings
     valid = not any(f.is_error for f in document_findings)
@@ -48,10 +50,25 @@ def run_checks(parsed: ParsedFile, *, config: Config, today: dt.date) -> tuple[l
         try:
             submission = submission_from_parsed(salvage(parsed, schema.invalid_paths(parsed.data)))
         except (ValueError, KeyError, TypeError):  # too broken to salvage: the document findings say why
-            return findings, None
+            return apply_severity(findings, config.confidentiality.severity), None
     ctx = CheckContext(parsed, config, today, submission)
     findings += [f for check in SUBMISSION_CHECKS for f in check(ctx)]
-    return findings, submission if valid else None
+    return apply_severity(findings, config.confidentiality.severity), submission if valid else None
+
+
+def apply_severity(findings: list[Finding], overrides: Mapping[str, str]) -> list[Finding]:
+    """The policy's per-rule overrides: ``off`` drops a finding, ``warning``/``error`` re-rate it."""
+    if not overrides:
+        return findings
+    kept = []
+    for finding in findings:
+        level = overrides.get(finding.rule)
+        if level == "off":
+            continue
+        if level in ("error", "warning"):
+            finding = dataclasses.replace(finding, severity=Severity(level))
+        kept.append(finding)
+    return kept
 
 
 _PLACEHOLDERS: dict[str, object] = {

@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..errors import MediaError, UnsafePathError
-from ..media import MissingMediaError, inspect_image, safe_media_path
+from ..media import ImageInfo, MissingMediaError, inspect_image, safe_media_path
 from ..model import Finding, Severity
 from .base import CheckContext
 
@@ -56,7 +58,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(ctx.path, "images.not-a-file", f"Photo {number} ({image.file}): {exc.message}",
                           exc.hint or "Refer to a photo file in content/media/.", line=line)
             continue
-        info = inspect_image(file, max_bytes=config.images.max_bytes, max_pixels=config.images.max_pixels)
+        info = photo_info(file, max_bytes=config.images.max_bytes, max_pixels=config.images.max_pixels)
         if info.problem_kind:
             yield Finding(ctx.path, f"images.{info.problem_kind}", f"Photo {number} ({image.file}): {info.problem}",
                           _PROBLEM_HINTS.get(info.problem_kind, ""), line=line)
@@ -67,6 +69,21 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                           "it was taken (a home, a placement).",
                           f"Run: postdesk scrub content/{image.file}  (removes all metadata, keeps the picture), "
                           "then commit the file again.", line=line)
+
+
+def photo_info(file: Path, *, max_bytes: int, max_pixels: int) -> ImageInfo:
+    """:func:`inspect_image`, remembered while the file is unchanged.
+
+    The images rules and the face scan both need to know whether a photo is sound;
+    decoding it once is enough.
+    """
+    info = file.stat()
+    return _photo_info(str(file), info.st_mtime_ns, info.st_size, max_bytes, max_pixels)
+
+
+@functools.lru_cache(maxsize=32)
+def _photo_info(file: str, _mtime_ns: int, _size: int, max_bytes: int, max_pixels: int) -> ImageInfo:
+    return inspect_image(Path(file), max_bytes=max_bytes, max_pixels=max_pixels)
 
 
 _PROBLEM_HINTS = {

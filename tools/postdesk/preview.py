@@ -1,0 +1,263 @@
+"""Reviewer previews: each post as each network will show it, the site page, one summary.
+
+``postdesk preview`` checks the selected submissions, then writes into ``--out``:
+
+* ``index.html``: per submission, a card per network it targets (page name and avatar
+  from settings, the exact text that will be posted, hashtags, link, photos cropped to
+  the network's shape with alt text on hover and printed under the card, the count
+  against the limit with the overflow highlighted), the findings, and the site page;
+* ``site/``: the site pages, built with Pelican and the project theme, with a banner
+  saying it is a preview;
+* ``media/``: the photos, resized and cropped, with no metadata;
+* ``summary.md``: a compact report for the pull request comment and the job summary.
+
+Work grows with the number of submissions previewed, not the size of the repository.
+Everything a submission says is treated as data: cards hold escaped plain text, the
+site page holds sanitized HTML, and nothing from a submission can run in a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import FileResult, check_submissions
+from .config import Config
+from .errors import MediaError
+from .media import safe_media_path, write_rendition
+from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, Submission
+from .posttext import post_text
+from .xcount import x_weighted_length
+
+PREVIEW_WIDTH = 800
+"""Card photos are this wide: sharp on a reviewer's screen, small in an artifact."""
+SUMMARY_LIMIT = 60_000
+"""A GitHub comment holds at most 65,536 characters; leave room for the wrapper."""
+
+
+@dataclass(frozen=True)
+class CardPhoto:
+    src: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Card:
+    channel: str
+    label: str
+    display_name: str
+    handle: str
+    text_within: str
+    text_over: str
+    length: int
+    limit: int
+    unit: str
+    photos: tuple[CardPhoto, ...]
+    link: str
+
+    @property
+    def over(self) -> bool:
+        return self.length > self.limit
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.display_name.replace("'", "").split() if w[:1].isalpha()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@dataclass(frozen=True)
+class PreviewEntry:
+    path: str
+    findings: tuple[Finding, ...]
+    submission: Submission | None
+    cards: tuple[Card, ...] = ()
+    site_page: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not f.is_error for f in self.findings)
+
+
+@dataclass(frozen=True)
+class Preview:
+    out: Path
+    entries: tuple[PreviewEntry, ...]
+
+    @property
+    def index(self) -> Path:
+        return self.out / "index.html"
+
+    @property
+    def summary(self) -> Path:
+        return self.out / "summary.md"
+
+
+def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.date,
+                  site: bool = True) -> Preview:
+    """Check ``paths`` and write the preview of each into ``out`` (two phases: all checks,
+    then all output)."""
+    report = check_submissions(config, paths, today=today, workers=1)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = [_entry(config, result, out) for result in report.files]
+    if site:
+        entries = _with_site_pages(config, entries, out)
+    preview = Preview(out, tuple(entries))
+    _copy_assets(config, out)
+    preview.index.write_text(render_index(config, preview), encoding="utf-8")
+    preview.summary.write_text(render_summary(preview.entries), encoding="utf-8")
+    return preview
+
+
+def _entry(config: Config, result: FileResult, out: Path) -> PreviewEntry:
+    sub = result.submission
+    if sub is None:
+        return PreviewEntry(result.path, result.findings, None,
+                            notes=("No preview: fix the errors below first.",))
+    photos, notes = _photos(config, sub, out)
+    cards = tuple(_card(config, sub, channel, photos.get(channel, ())) for channel in sub.channels)
+    return PreviewEntry(result.path, result.findings, sub, cards, notes=tuple(notes))
+
+
+def _photos(config: Config, sub: Submission, out: Path) -> tuple[dict[str, tuple[CardPhoto, ...]], list[str]]:
+    """Per network, the photos cropped to its shape (and one uncropped copy for the site)."""
+    by_channel: dict[str, list[CardPhoto]] = {channel: [] for channel in sub.channels}
+    notes: list[str] = []
+    for number, image in enumerate(sub.images, start=1):
+        try:
+            source = safe_media_path(config.content_dir, image.file, media_dir=config.media_dir)
+        except MediaError as exc:
+            notes.append(f"Photo {number} ({image.file}) is not shown: {exc.message}.")
+            continue
+        stem = f"{Path(sub.path).stem}-{number}"
+        try:
+            for channel in sub.channels:
+                width, height = RENDITION_SIZES[channel]
+                name = f"media/{stem}-{channel}.jpg"
+                write_rendition(source, out / name, size=(PREVIEW_WIDTH, round(PREVIEW_WIDTH * height / width)),
+                                crop=True, max_pixels=config.images.max_pixels)
+                by_channel[channel].append(CardPhoto(name, image.alt))
+        except MediaError as exc:
+            notes.append(f"Photo {number} ({image.file}) is not shown: {exc.message}.")
+    return {channel: tuple(photos) for channel, photos in by_channel.items()}, notes
+
+
+def _card(config: Config, sub: Submission, channel: str, photos: tuple[CardPhoto, ...]) -> Card:
+    settings = config.channel(channel)
+    text = post_text(sub, channel)
+    limit = settings.max_chars
+    if channel == "x":
+        length = x_weighted_length(text)
+        cut = _x_cut(text, limit) if length > limit else len(text)
+    else:
+        length = len(text)
+        cut = min(len(text), limit)
+    return Card(channel=channel, label=CHANNEL_LABELS[channel], display_name=config.channel_display_name(channel),
+                handle=settings.handle, text_within=text[:cut], text_over=text[cut:], length=length, limit=limit,
+                unit="weighted characters" if channel == "x" else "characters", photos=photos,
+                link=sub.link or "")
+
+
+def _x_cut(text: str, limit: int) -> int:
+    """The longest prefix of ``text`` that X would still accept (binary search on the exact count)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if x_weighted_length(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _with_site_pages(config: Config, entries: list[PreviewEntry], out: Path) -> list[PreviewEntry]:
+    from .site import SiteItem, build_site
+
+    ready = [e for e in entries if e.submission is not None]
+    if not ready:
+        return entries
+    items = []
+    for entry in ready:
+        assert entry.submission is not None
+        site_photos = []
+        for number, image in enumerate(entry.submission.images, start=1):
+            name = f"media/{Path(entry.path).stem}-{number}-site.jpg"
+            try:
+                source = safe_media_path(config.content_dir, image.file, media_dir=config.media_dir)
+                width, height = write_rendition(source, out / "site" / name, size=RENDITION_SIZES["facebook"],
+                                                max_pixels=config.images.max_pixels)
+            except MediaError:
+                continue
+            site_photos.append({"src": name, "alt": image.alt, "width": width, "height": height})
+        items.append(SiteItem(file=config.root / entry.path, photos=tuple(site_photos)))
+    build_site(config, items, output=out / "site", relative_urls=True, full_site=False,
+               preview_banner="It shows how the post will look on the public site once approved.")
+    return [_with_page(e) for e in entries]
+
+
+def _with_page(entry: PreviewEntry) -> PreviewEntry:
+    if entry.submission is None:
+        return entry
+    return PreviewEntry(entry.path, entry.findings, entry.submission, entry.cards,
+                        f"site/{Path(entry.path).stem}.html", entry.notes)
+
+
+def _copy_assets(config: Config, out: Path) -> None:
+    css = config.root / "theme" / "static" / "css" / "cards.css"
+    if css.is_file():
+        shutil.copyfile(css, out / "cards.css")
+
+
+def render_index(config: Config, preview: Preview) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
+    return env.get_template("preview.html").render(agency=config.agency.name, entries=preview.entries)
+
+
+def render_summary(entries: Sequence[PreviewEntry], *, limit: int = SUMMARY_LIMIT) -> str:
+    """The pull-request summary: verdict per file, counts per network, findings."""
+    ok = all(e.ok for e in entries)
+    lines = ["## postdesk preview", ""]
+    if not entries:
+        return "\n".join([*lines, "No submissions changed.", ""])
+    lines.append("Ready for review: every submission passes the checks." if ok
+                 else "Some submissions need changes before they can be approved.")
+    lines += ["", "| submission | verdict | errors | warnings | Facebook | X | LinkedIn |",
+              "|---|---|---|---|---|---|---|"]
+    for entry in entries:
+        counts = {card.channel: f"{card.length:,}/{card.limit:,}" + (" ⚠️" if card.over else "")
+                  for card in entry.cards}
+        verdict = "✅ ready" if entry.ok else "❌ needs changes"
+        lines.append(f"| `{entry.path}` | {verdict} | {entry.errors} | {entry.warnings} | "
+                     f"{counts.get('facebook', '—')} | {counts.get('x', '—')} | {counts.get('linkedin', '—')} |")
+    findings = [(e.path, f) for e in entries for f in e.findings]
+    if findings:
+        lines += ["", "### Findings", ""]
+    body = "\n".join(lines) + "\n"
+    for index, (path, finding) in enumerate(findings):
+        where = f"line {finding.line}" if finding.line else "file"
+        row = (f"- `{path}` {where}: **{finding.severity.value}** {_md(finding.message)} "
+               f"(`{finding.rule}`){' Fix: ' + _md(finding.hint) if finding.hint else ''}\n")
+        if len(body) + len(row) > limit - 200:
+            body += f"- …and {len(findings) - index} more (see the preview artifact).\n"
+            break
+        body += row
+    return body + "\nThe full preview (cards for each network and the site page) is in the workflow's artifact.\n"
+
+
+def _md(text: str) -> str:
+    """Plain text for Markdown: neutralise the characters GitHub would interpret."""
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|") \
+        .replace("@", "@\u200b").replace("\n", " ")
