@@ -94,10 +94,16 @@ def check_submissions(config: Config, rel_paths: Iterable[str], *, today: dt.dat
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup) as pool:
         parts = pool.map(_check_chunk, [config] * len(chunks), chunks, [today] * len(chunks),
                          [keep_submissions] * len(chunks))
         return CheckReport(tuple(result for part in parts for result in part))
+
+
+def _worker_setup() -> None:
+    from . import faces
+
+    faces.use_one_thread()
 
 
 def _check_chunk(config: Config, paths: list[str], today: dt.date, keep_submissions: bool) -> list[FileResult]:

@@ -179,11 +179,27 @@ def _cascade_path(cv2: ModuleType, name: str) -> Path:
     return Path(folder) / name if folder else Path(name)
 
 
+_single_threaded = False
+
+
+def use_one_thread() -> None:
+    """Keep OpenCV to one thread in this process.
+
+    A bulk check already runs one process per core; OpenCV's own worker threads would
+    then compete for the same cores (measured: 10,000 small photos took 39 s instead of
+    7 s with them).
+    """
+    global _single_threaded
+    _single_threaded = True
+
+
 def _load_detectors() -> _Detectors | None:
     global _detectors
     cv2 = _import_cv2()
     if cv2 is None:
         return None
+    if _single_threaded:
+        cv2.setNumThreads(1)
     current = _detectors
     if current is not None and current.cv2 is cv2:
         return current

@@ -194,6 +194,7 @@ def given_names() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(word: str) -> str:
     """Lowercase without accents, apostrophes or a possessive: "José's" -> "jose"."""
     word = re.sub(r"['’]s$", "", word.rstrip("."))
@@ -329,8 +330,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,4}\d){6}")
+
+
 def _phones(text: str) -> Iterator[tuple[int, int, str]]:
-    if sum(c.isdigit() for c in text) < 7:
+    if not _SEVEN_DIGITS.search(text):  # no phone number has fewer than seven digits
         return
     import phonenumbers  # ~30 ms to import: only texts with enough digits pay it
 
@@ -729,9 +733,14 @@ def photo_findings(ctx: CheckContext) -> Iterator[Finding]:
             continue  # the images rules report it
         if not photo_info(file, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels).problem_kind:
             sound.append((number, image, file))  # an unsound photo is reported by the images rules
-    # OpenCV releases the GIL while it scans, so several photos use several cores.
-    with ThreadPoolExecutor(max_workers=min(4, len(sound) or 1)) as pool:
-        scans = list(pool.map(lambda entry: faces.detect_faces(entry[2], max_pixels=limits.max_pixels), sound))
+    def scan(entry: tuple[int, ImageRef, Path]) -> faces.FaceScan:
+        return faces.detect_faces(entry[2], max_pixels=limits.max_pixels)
+
+    if len(sound) > 1:  # OpenCV releases the GIL while it scans, so several photos use several cores
+        with ThreadPoolExecutor(max_workers=min(4, len(sound))) as pool:
+            scans = list(pool.map(scan, sound))
+    else:
+        scans = [scan(entry) for entry in sound]
     for (number, image, _file), scan in zip(sound, scans, strict=True):
         if not scan.scanned:
             yield Finding(ctx.path, "confidentiality.faces-not-scanned",
