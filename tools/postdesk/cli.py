@@ -48,6 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
     preview.add_argument("--settings-from", metavar="REF", help="read postdesk.toml as it is at this git revision")
 
+    approve = commands.add_parser("approve", help="approve every merged submission: move, scrub, record, commit")
+    approve.add_argument("--push", action="store_true", help="push the commit to origin (rebasing if needed)")
+    approve.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
+
+    site = commands.add_parser("site", help="build the public site and the internal editorial page")
+    site.add_argument("--out", type=Path, default=Path("output/site"), metavar="DIR",
+                      help="public site folder (default: output/site)")
+    site.add_argument("--editorial", type=Path, default=Path("output/editorial"), metavar="DIR",
+                      help="editorial page folder, kept apart from the public site (default: output/editorial)")
+    site.add_argument("--include-unposted", action="store_true",
+                      help="also show approved items not yet posted (a preview of the site to come)")
+    site.add_argument("--siteurl", help="public address (default: agency.site_url from postdesk.toml)")
+    site.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the day the editorial page is for")
+
     schema = commands.add_parser("schema", help="print the submission JSON Schema")
     schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
 
@@ -124,6 +138,59 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_approve(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from .approve import approve
+    from .check import CheckReport, today_in
+    from .report import format_text
+
+    config = _config(args)
+    event = None
+    event_path = os.environ.get("GITHUB_EVENT_PATH")
+    if event_path and Path(event_path).is_file():
+        event = json.loads(Path(event_path).read_text(encoding="utf-8"))
+    result = approve(config, today=args.today or today_in(config), event=event, push=args.push)
+    for item in result.approved:
+        out.write(f"approved {item}\n")
+    if result.commit:
+        out.write(f"committed {result.commit[:12]}{' and pushed' if result.pushed else ''}\n")
+    elif not result.refused:
+        out.write("Nothing to approve.\n")
+    if result.refused:
+        out.write("\nNot approved (they stay in content/submissions/ until fixed):\n")
+        out.write(format_text(CheckReport(tuple(result.refused))))
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
+    from .check import today_in
+    from .editorial import build_editorial
+    from .site import build_public_site
+
+    config = _config(args)
+    site_dir = args.out if args.out.is_absolute() else config.root / args.out
+    editorial_dir = args.editorial if args.editorial.is_absolute() else config.root / args.editorial
+    progress = _progress_bar("Preparing posts") if sys.stderr.isatty() else None
+    count = build_public_site(config, output=site_dir, include_unposted=args.include_unposted,
+                              siteurl=args.siteurl, progress=progress)
+    page = build_editorial(config, output=editorial_dir, today=args.today or today_in(config))
+    out.write(f"Site: {count} post{'s' if count != 1 else ''} in {site_dir}\nEditorial calendar: {page}\n")
+    return EXIT_OK
+
+
+def _progress_bar(label: str):  # noqa: ANN202 - a callback
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from .check import check_submissions, today_in
     from .report import format_github, format_json, format_step_summary, format_text
@@ -186,6 +253,8 @@ def _cmd_scrub(args: argparse.Namespace, out: TextIO) -> int:
 _HANDLERS = {
     "check": _cmd_check,
     "preview": _cmd_preview,
+    "approve": _cmd_approve,
+    "site": _cmd_site,
     "schema": _cmd_schema,
     "config": _cmd_config,
     "scrub": _cmd_scrub,

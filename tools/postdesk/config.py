@@ -97,6 +97,135 @@ class ConfidentialityPolicy:
     """Per-rule override: ``"error"``, ``"warning"`` or ``"off"``, e.g. ``{"confidentiality.email" = "off"}``."""
 
 
+# --- The posting schedule -------------------------------------------------------------
+
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Day names in posting windows, Monday first (``date.weekday()`` order)."""
+
+DEFAULT_WINDOW = "Mon-Fri 09:00-17:00"
+
+
+def _default_windows() -> dict[str, str]:
+    return {name: DEFAULT_WINDOW for name in CHANNELS}
+
+
+@dataclass(frozen=True)
+class PostingWindow:
+    """One stretch of posting time, parsed from a ``windows`` text.
+
+    ``days`` are ``date.weekday()`` numbers (0 = Monday); ``start`` and ``end`` are
+    minutes after local midnight, and the window is half-open: a post may go out at
+    ``start`` but not at ``end`` (``17:00`` is closing time, not a posting time).
+    """
+
+    days: frozenset[int]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """How the communications team paces its posts (``postdesk schedule``).
+
+    Time-sensitive posts go out quickly and the rest are saved for later, within these
+    limits, all in ``agency.timezone``.
+    """
+
+    windows: Mapping[str, str] = field(default_factory=_default_windows)
+    """Per network, when posts may go out: days (``Mon-Fri`` or ``Mon,Wed,Fri``), then
+    ``HH:MM-HH:MM`` local time; several windows separated by ``;``, e.g.
+    ``"Mon-Fri 09:00-12:00; Mon-Fri 13:00-17:00; Sat 10:00-12:00"``. A network left out
+    keeps the default, ``Mon-Fri 09:00-17:00``."""
+    max_per_day: int = 3
+    """Most posts on one network in one day (reviewers' pins count too)."""
+    min_spacing_minutes: int = 120
+    """Least time between two posts on one network; also the step between planned times."""
+    horizon_days: int = 90
+    """How many days ahead, today included, the schedule plans; what does not fit is reported."""
+
+    def windows_for(self, channel: str) -> tuple[PostingWindow, ...]:
+        """The parsed posting windows of one network."""
+        return parse_windows(self.windows[channel], where=f"schedule.windows.{channel}")
+
+
+_WINDOW_HINT = 'Write days then times, e.g. "Mon-Fri 09:00-12:00; Mon-Fri 13:00-17:00; Sat 10:00-12:00".'
+
+
+def parse_windows(text: str, *, where: str = "schedule.windows") -> tuple[PostingWindow, ...]:
+    """Parse ``"Mon-Fri 09:00-17:00; Sat 10:00-12:00"``; any mistake is a ConfigError naming it."""
+    import re
+
+    windows = []
+    for part in (piece.strip() for piece in text.split(";")):
+        if not part:
+            continue
+        match = re.fullmatch(r"(?P<days>.+?)\s+(?P<start>\S+?)\s*-\s*(?P<end>\S+)", part)
+        if not match:
+            raise ConfigError(f"{where}: '{part}' is not days followed by a time range.", hint=_WINDOW_HINT)
+        days = _parse_days(re.sub(r"\s+", "", match["days"]), part, where)
+        start = _parse_minutes(match["start"], part, where, may_be_midnight=False)
+        end = _parse_minutes(match["end"], part, where, may_be_midnight=True)
+        if end <= start:
+            raise ConfigError(f"{where}: '{part}' ends at or before it starts.",
+                              hint="A window cannot cross midnight: split it, e.g. "
+                                   '"Fri 20:00-24:00; Sat 00:00-01:00".')
+        windows.append(PostingWindow(days=days, start=start, end=end))
+    if not windows:
+        raise ConfigError(f"{where} has no posting window.",
+                          hint=f"{_WINDOW_HINT} To stop posting on a network, set enabled = false in its "
+                               "[channels.NAME] section.")
+    return tuple(windows)
+
+
+def _parse_days(spec: str, part: str, where: str) -> frozenset[int]:
+    days: set[int] = set()
+    for piece in spec.split(","):
+        ends = piece.split("-")
+        if len(ends) > 2 or not all(ends):
+            raise ConfigError(f"{where}: '{piece}' in '{part}' is not a day or a range of days.", hint=_WINDOW_HINT)
+        first, last = (_day_number(name, part, where) for name in (ends[0], ends[-1]))
+        if last < first:
+            head = "Sun" if first == 6 else f"{ends[0]}-Sun"
+            tail = "Mon" if last == 0 else f"Mon-{ends[-1]}"
+            raise ConfigError(f"{where}: the days '{piece}' in '{part}' run backwards.",
+                              hint=f"Ranges run from Mon to Sun: write {head},{tail}.")
+        days.update(range(first, last + 1))
+    return frozenset(days)
+
+
+def _day_number(name: str, part: str, where: str) -> int:
+    if name in WEEKDAYS:
+        return WEEKDAYS.index(name)
+    close = [day for day in WEEKDAYS if name[:3].lower() == day.lower()]
+    hint = f"Did you mean '{close[0]}'?" if close else f"Use {', '.join(WEEKDAYS)}."
+    raise ConfigError(f"{where}: '{name}' in '{part}' is not a day name.", hint=hint)
+
+
+def _parse_minutes(text: str, part: str, where: str, *, may_be_midnight: bool) -> int:
+    import re
+
+    match = re.fullmatch(r"(\d\d):(\d\d)", text)
+    minutes = int(match[1]) * 60 + int(match[2]) if match else -1
+    valid = match is not None and int(match[2]) < 60 and (minutes < 24 * 60 or (may_be_midnight and minutes == 24 * 60))
+    if not valid:
+        raise ConfigError(f"{where}: '{text}' in '{part}' is not a time of day.",
+                          hint="Write 24-hour times with two digits, 00:00 to 23:59 (24:00 may end a window).")
+    return minutes
+
+
+def _validate_schedule(settings: ScheduleSettings) -> ScheduleSettings:
+    """Check every window now; a network not listed keeps the default window."""
+    _refuse_unknown(settings.windows, set(CHANNELS), "schedule.windows")
+    windows = {name: settings.windows.get(name, DEFAULT_WINDOW) for name in CHANNELS}
+    settings = dataclasses.replace(settings, windows=windows)
+    if settings.horizon_days > 366:
+        raise ConfigError(f"schedule.horizon_days is {settings.horizon_days}, more than a year.",
+                          hint="The schedule plans at most 366 days ahead: set horizon_days to 366 or less.")
+    for name in CHANNELS:
+        settings.windows_for(name)
+    return settings
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting postdesk reads. ``root`` is the repository the settings came from."""
@@ -106,6 +235,7 @@ class Config:
     channels: Mapping[str, ChannelSettings] = field(default_factory=_default_channels)
     images: ImageSettings = field(default_factory=ImageSettings)
     confidentiality: ConfidentialityPolicy = field(default_factory=ConfidentialityPolicy)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     @functools.cached_property
     def content_dir(self) -> Path:
@@ -182,6 +312,7 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
         channels=channels,
         images=_build(ImageSettings, raw.get("images", {}), "images"),
         confidentiality=_build(ConfidentialityPolicy, raw.get("confidentiality", {}), "confidentiality"),
+        schedule=_validate_schedule(_build(ScheduleSettings, raw.get("schedule", {}), "schedule")),
     )
     _validate_policy(config.confidentiality)
     try:
@@ -270,6 +401,7 @@ def config_as_toml(config: Config) -> str:
         section(f"channels.{name}", channel)
     section("images", config.images)
     section("confidentiality", config.confidentiality)
+    section("schedule", config.schedule)
     return "\n".join(lines) + "\n"
 
 

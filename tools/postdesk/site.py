@@ -170,3 +170,86 @@ def build_site(config: Config, items: Sequence[SiteItem], *, output: Path, siteu
         with contextlib.redirect_stdout(io.StringIO()):
             pelican.Pelican(settings).run()
 
+
+
+# --------------------------------------------------------------------------- the public site
+
+
+def public_items(config: Config, *, include_unposted: bool) -> list[SiteItem]:
+    """The approved submissions the public may see: posted ones (with links to the network
+    posts), or every approved one when the settings allow showing items before posting."""
+    from .approve import rendition_path
+    from .ledger import posted_links
+
+    items = []
+    for file in sorted(config.approved_dir.glob("*.md")):
+        links = posted_links(config, file.stem)
+        if not links and not include_unposted:
+            continue
+        parsed = read_submission_file(file, f"content/approved/{file.name}")
+        sub = submission_from_parsed(parsed)
+        photos = []
+        for number, image in enumerate(sub.images, start=1):
+            channel = "facebook" if "facebook" in sub.channels else sub.channels[0]
+            rendition = config.root / rendition_path(file.stem, number, channel)
+            if rendition.is_file():
+                photos.append({"src": f"media/{rendition.name}", "alt": image.alt, "path": rendition})
+        items.append(SiteItem(file=file, photos=tuple(photos),
+                              network_posts=tuple({"network": network, "url": url} for network, url in links.items())))
+    return items
+
+
+def build_public_site(config: Config, *, output: Path, include_unposted: bool, siteurl: str | None = None,
+                      progress: Any = None) -> int:
+    """Build the public site into ``output``; returns the number of posts on it."""
+    from PIL import Image
+
+    items = public_items(config, include_unposted=include_unposted)
+    _remove_stale_pages(output, {item.file.stem for item in items})
+    media = output / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    ready = []
+    for index, item in enumerate(items):
+        photos = []
+        for photo in item.photos:
+            target = media / Path(photo["src"]).name
+            source = Path(photo["path"])
+            if not target.exists() or target.stat().st_mtime_ns < source.stat().st_mtime_ns:
+                shutil.copyfile(source, target)
+            with Image.open(target) as img:
+                width, height = img.size
+            photos.append({"src": photo["src"], "alt": photo["alt"], "width": width, "height": height})
+        ready.append(SiteItem(file=item.file, photos=tuple(photos), network_posts=item.network_posts))
+        if progress:
+            progress(index + 1, len(items))
+    build_site(config, ready, output=output, siteurl=siteurl if siteurl is not None else config.agency.site_url,
+               relative_urls=False, full_site=True)
+    write_sitemap(output, siteurl if siteurl is not None else config.agency.site_url)
+    return len(ready)
+
+
+def _remove_stale_pages(output: Path, keep: set[str]) -> None:
+    """A post that is no longer public (withdrawn, or the flag turned off) must not linger."""
+    if not output.is_dir():
+        return
+    for page in output.glob("*.html"):
+        if page.stem not in keep and page.stem not in ("index", "archives", "categories") \
+                and not page.stem.startswith("index"):
+            page.unlink()
+    media = output / "media"
+    if media.is_dir():
+        for photo in media.iterdir():
+            if not any(photo.name.startswith(f"{stem}-") for stem in keep):
+                photo.unlink()
+
+
+def write_sitemap(output: Path, siteurl: str) -> None:
+    """sitemap.xml listing every page of the site (search engines find posts without the index)."""
+    from xml.sax.saxutils import escape
+
+    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    base = siteurl.rstrip("/")
+    urls = "".join(f"  <url><loc>{escape(f'{base}/{page}')}</loc></url>\n" for page in pages)
+    (output / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                        f"{urls}</urlset>\n", encoding="utf-8")

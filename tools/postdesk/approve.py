@@ -1,0 +1,205 @@
+"""Approval: what happens to a submission once it is merged into the main branch.
+
+Merging is the reviewer's approval. ``postdesk approve`` runs on every push to main and
+is safe to run any time, any number of times, because it works from the state of the
+repository, not from the push that triggered it (GitHub's concurrency groups cancel
+queued runs, so one run may have to approve several merges):
+
+1. every file in ``content/submissions/`` is checked; one that fails (merged by mistake
+   or by an admin override) is not approved, stays where it is, and the run fails with
+   its findings once the others are done;
+2. for each one that passes, in this order: its photos are scrubbed of all metadata in
+   place (the committed original too) and resized into per-network renditions under
+   ``content/media/renditions/``; the machine's record of the approval (who merged,
+   which pull request, when) is written to ``state/approvals/<item>.json``, never
+   touching the staff's text; then the file is moved with ``git mv`` to
+   ``content/approved/`` with its bytes unchanged;
+3. everything is committed as one commit (pushed with ``--push``); with nothing to do,
+   no commit is made.
+
+Crash safety comes from that order: an item is moved only after everything else about it
+is done, every step is idempotent (an already clean photo is left byte for byte, a
+rendition is rewritten identically, an existing record is kept), and the commit step
+picks up whatever an earlier, interrupted run left in the work tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .check import FileResult, check_submissions
+from .config import Config
+from .errors import MediaError, RepositoryError
+from .media import safe_media_path, scrub_image, write_rendition
+from .model import RENDITION_SIZES, Submission
+
+APPROVALS = "state/approvals"
+RENDITIONS = "content/media/renditions"
+_PR_NUMBER = re.compile(r"(?:Merge pull request #|\(#)(\d+)")
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    item: str
+    approved_at: str
+    merged_by: str
+    pull_request: int | None
+    commit: str
+    source: str
+
+    def as_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+
+
+@dataclass
+class ApproveResult:
+    approved: list[str] = field(default_factory=list)
+    refused: list[FileResult] = field(default_factory=list)
+    commit: str | None = None
+    pushed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None = None, push: bool = False,
+            now: dt.datetime | None = None) -> ApproveResult:
+    """Approve every submission on the current branch (see the module docstring)."""
+    from .check import all_submission_paths
+    from .gitio import open_repo
+
+    now = now or dt.datetime.now(dt.UTC)
+    result = ApproveResult()
+    paths = [p for p in all_submission_paths(config) if p.endswith(".md")]
+    report = check_submissions(config, paths, today=today, workers=1)
+    with open_repo(config.root) as repo:
+        for file in report.files:
+            if not file.ok or file.submission is None:
+                result.refused.append(file)
+                continue
+            _prepare_photos(config, file.submission)
+            record = _record_for(repo, config, file.path, event=event, now=now)
+            _write_record(config, record)
+            _move(repo, config, file.path)
+            result.approved.append(Path(file.path).stem)
+        result.commit = _commit(repo, result.approved)
+        if push and result.commit:
+            _push(repo)
+            result.pushed = True
+    return result
+
+
+def rendition_path(item: str, number: int, channel: str) -> str:
+    """Where the rendition of photo ``number`` of ``item`` for ``channel`` lives (repository-relative)."""
+    return f"{RENDITIONS}/{item}-{number}-{channel}.jpg"
+
+
+def _prepare_photos(config: Config, sub: Submission) -> None:
+    item = Path(sub.path).stem
+    for number, image in enumerate(sub.images, start=1):
+        try:
+            source = safe_media_path(config.content_dir, image.file, media_dir=config.media_dir)
+            scrub_image(source)
+            for channel in sub.channels:
+                write_rendition(source, config.root / rendition_path(item, number, channel),
+                                size=RENDITION_SIZES[channel], max_pixels=config.images.max_pixels)
+        except MediaError as exc:  # the check passed, so this is the file system failing
+            raise RepositoryError(f"Could not prepare photo {number} of {sub.path}: {exc.message}",
+                                  hint="Run postdesk approve again; nothing was moved.") from exc
+
+
+def _record_for(repo: Any, config: Config, path: str, *, event: Mapping[str, Any] | None,
+                now: dt.datetime) -> ApprovalRecord:
+    item = Path(path).stem
+    existing = config.root / APPROVALS / f"{item}.json"
+    if existing.exists():
+        data = json.loads(existing.read_text(encoding="utf-8"))
+        return ApprovalRecord(**data)
+    added = repo.git.log("--diff-filter=A", "--format=%H%x00%cn%x00%cI%x00%s", "-n", "1", "--", path)
+    commit, committer, _when, subject = [*added.split("\x00"), "", "", "", ""][:4] if added else ["", "", "", ""]
+    head = repo.git.log("-n", "1", "--format=%H%x00%cn%x00%cI%x00%s")
+    head_commit, head_committer, head_when, head_subject = head.split("\x00")
+    merged_by, source = committer or head_committer, "git"
+    approved_at = head_when or now.isoformat()
+    number = _PR_NUMBER.search(head_subject) or _PR_NUMBER.search(subject)
+    if event:
+        pusher = (event.get("pusher") or {}).get("name") or (event.get("sender") or {}).get("login")
+        merged_by, source = str(pusher or merged_by), "github-event"
+        head_event = event.get("head_commit") or {}
+        approved_at = str(head_event.get("timestamp") or approved_at)
+        number = _PR_NUMBER.search(str(head_event.get("message", ""))) or number
+    return ApprovalRecord(item=item, approved_at=approved_at, merged_by=merged_by,
+                          pull_request=int(number.group(1)) if number else None,
+                          commit=head_commit or commit, source=source)
+
+
+def _write_record(config: Config, record: ApprovalRecord) -> None:
+    target = config.root / APPROVALS / f"{record.item}.json"
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_suffix(".json.tmp")
+    temp.write_text(record.as_json(), encoding="utf-8")
+    temp.replace(target)
+
+
+def _move(repo: Any, config: Config, path: str) -> None:
+    source = config.root / path
+    target = config.approved_dir / source.name
+    if target.exists():
+        if target.read_bytes() != source.read_bytes():
+            raise RepositoryError(f"{target.relative_to(config.root)} already exists with different text.",
+                                  hint="A submission with this name was approved before: rename the new one.")
+        source.unlink()
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tracked = bool(repo.git.ls_files("--", path))
+    if tracked:
+        repo.git.mv(path, str(target.relative_to(config.root)))
+    else:
+        source.replace(target)
+
+
+def _commit(repo: Any, approved: Sequence[str]) -> str | None:
+    root = Path(repo.working_tree_dir)
+    repo.git.add("-A", "--", *[folder for folder in ("content", "state") if (root / folder).exists()])
+    if not repo.git.diff("--cached", "--name-only"):
+        return None
+    names = ", ".join(approved) if approved else "finish an interrupted approval"
+    lines = [f"Approve {len(approved)} submission{'s' if len(approved) != 1 else ''}: {names}"
+             if approved else f"postdesk approve: {names}", "",
+             "Moved to content/approved/, photos scrubbed of metadata, renditions written,",
+             "approval recorded in state/approvals/. Made by postdesk approve."]
+    identity = [] if _has_identity(repo) else ["-c", "user.name=postdesk", "-c", "user.email=postdesk@users.noreply"]
+    repo.git.execute(["git", *identity, "commit", "-q", "--no-verify", "-m", "\n".join(lines)])
+    return str(repo.head.commit.hexsha)
+
+
+def _has_identity(repo: Any) -> bool:
+    import git
+
+    try:
+        return bool(repo.git.config("user.email"))
+    except git.GitCommandError:
+        return False
+
+
+def _push(repo: Any, attempts: int = 3) -> None:
+    import git
+
+    for attempt in range(attempts):
+        try:
+            repo.git.push("origin", "HEAD")
+            return
+        except git.GitCommandError as exc:
+            if attempt == attempts - 1:
+                raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
+                                      hint="Another run pushed first and rebasing failed; run again.") from None
+            repo.git.pull("--rebase", "origin", repo.active_branch.name)

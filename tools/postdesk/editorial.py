@@ -1,0 +1,82 @@
+"""The internal editorial page: the queue as a calendar, the backlog, items at risk, counts.
+
+Written to its own folder (``output/editorial`` by default), never inside the public site:
+it names offices and shows what is not yet public.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .parse import read_submission_file, submission_from_parsed
+
+QUEUE_FILE = "state/queue.json"
+
+
+@dataclass(frozen=True)
+class BacklogEntry:
+    item: str
+    title: str
+    office: str
+    category: str
+    approved: dt.date | None
+    age_days: int | None
+
+
+def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
+    """Write ``output/index.html`` and return its path."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    subs = {}
+    for file in sorted(config.approved_dir.glob("*.md")):
+        parsed = read_submission_file(file, f"content/approved/{file.name}")
+        if parsed.data is not None:
+            subs[file.stem] = submission_from_parsed(parsed)
+    queue = _load_queue(config)
+    days: dict[str, list[dict[str, Any]]] = {}
+    for slot in queue.get("slots", []):
+        day = slot["at"][:10]
+        days.setdefault(day, []).append({**slot, "title": subs[slot["item"]].title if slot["item"] in subs
+                                         else slot.get("title", slot["item"])})
+    scheduled_items = {slot["item"] for slot in queue.get("slots", [])}
+    backlog = [_backlog_entry(config, item, sub, today) for item, sub in subs.items()
+               if sub.deadline is None]
+    backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
+    at_risk = [slot for slot in queue.get("slots", []) if slot.get("at_risk")] + [
+        {"item": item, "channel": channel, "reason": reason} for item, channel, reason in queue.get("unplaced", [])]
+    env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
+    html = env.get_template("editorial.html").render(
+        agency=config.agency.name, today=today, days=sorted(days.items()), backlog=backlog, at_risk=at_risk,
+        by_office=Counter(sub.office for sub in subs.values()).most_common(),
+        by_category=Counter(sub.category for sub in subs.values()).most_common(),
+        approved=len(subs), scheduled=len(scheduled_items))
+    output.mkdir(parents=True, exist_ok=True)
+    page = output / "index.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def _load_queue(config: Config) -> dict[str, Any]:
+    file = config.root / QUEUE_FILE
+    if not file.is_file():
+        return {"slots": [], "unplaced": []}
+    loaded: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _backlog_entry(config: Config, item: str, sub: Any, today: dt.date) -> BacklogEntry:
+    record = config.root / "state" / "approvals" / f"{item}.json"
+    approved = None
+    if record.is_file():
+        try:
+            approved = dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"]).date()
+        except (ValueError, KeyError):
+            approved = None
+    return BacklogEntry(item, sub.title, sub.office, sub.category, approved,
+                        (today - approved).days if approved else None)
