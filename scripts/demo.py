@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "build" / "demo"
 PREVIEW = ROOT / "build" / "demo-preview"
+SCHEDULE = (ROOT / "tools" / "postdesk" / "schedule.py").exists()
 POSTDESK = [sys.executable, "-m", "postdesk", "--repo", str(DEMO)]
 
 BAD_SUBMISSION = """---
@@ -84,8 +85,18 @@ def main() -> None:
     git("switch", "-q", "main")
     run(*POSTDESK, "preview", "--today", "2026-11-23", "--out", str(PREVIEW))
 
+    step("5. Merge to publish: approve what is on main, schedule it, build the site and the editorial calendar")
+    run(*POSTDESK, "approve", "--today", "2026-11-23")
+    run(*POSTDESK, "approve", "--today", "2026-11-23")  # again: nothing to do, no commit
+    if SCHEDULE:
+        run(*POSTDESK, "schedule", "--commit", "--now", "2030-07-20T08:00")
+        run(*POSTDESK, "queue", "--now", "2030-07-20T08:00")
+    run(*POSTDESK, "site", "--include-unposted", "--today", "2026-11-23")
+
     print("\nDemo finished. The scratch repository is in", DEMO)
     print(f"Open the preview: file://{PREVIEW / 'index.html'}")
+    print(f"Open the site: file://{DEMO / 'output' / 'site' / 'index.html'}")
+    print(f"Open the editorial calendar: file://{DEMO / 'output' / 'editorial' / 'index.html'}")
 
 
 if __name__ == "__main__":

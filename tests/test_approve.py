@@ -157,3 +157,35 @@ def test_push_to_a_remote(repo, tmp_path):
     assert result.pushed
     with git.Repo(remote) as bare:
         assert bare.head.commit.hexsha == repo.git.head.commit.hexsha
+
+
+def test_schedule_and_queue_commands(repo, tmp_path):
+    merge_examples(repo)
+    approve(repo.config, today=TODAY)
+    out = io.StringIO()
+    assert main(["--repo", str(repo.root), "schedule", "--now", "2030-07-20T08:00", "--commit"], stdout=out,
+                stderr=io.StringIO()) == 0
+    assert "slots planned" in out.getvalue() and "NOT PLACED" in out.getvalue()  # the December embargo
+    queue = json.loads((repo.root / "state/queue.json").read_text(encoding="utf-8"))
+    assert {slot["item"] for slot in queue["slots"]} >= {"2026-11-20-backpack-drive"}
+    assert not repo.git.is_dirty(untracked_files=True)
+    head = repo.git.head.commit.hexsha
+    again = io.StringIO()
+    main(["--repo", str(repo.root), "schedule", "--now", "2030-07-20T08:00", "--commit"], stdout=again,
+         stderr=io.StringIO())
+    assert "(unchanged)" in again.getvalue() and repo.git.head.commit.hexsha == head  # re-running changes nothing
+    table = io.StringIO()
+    ics = tmp_path / "queue.ics"
+    assert main(["--repo", str(repo.root), "queue", "--now", "2030-07-20T08:00", "--ics", str(ics)],
+                stdout=table, stderr=io.StringIO()) == 0
+    assert "Back-to-School Backpack Drive" in table.getvalue()
+    assert b"BEGIN:VCALENDAR" in ics.read_bytes()
+
+
+def test_schedule_warns_as_workflow_annotations_on_github(repo, monkeypatch):
+    merge_examples(repo, names={"2026-11-10-holiday-office-hours.md"})
+    approve(repo.config, today=TODAY)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    out = io.StringIO()
+    main(["--repo", str(repo.root), "schedule", "--now", "2030-07-20T08:00"], stdout=out, stderr=io.StringIO())
+    assert "::warning title=postdesk schedule::NOT PLACED: 2026-11-10-holiday-office-hours" in out.getvalue()

@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--push", action="store_true", help="push the commit to origin (rebasing if needed)")
     approve.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
 
+    schedule = commands.add_parser("schedule", help="give every approved item a slot per network (state/queue.json)")
+    schedule.add_argument("--now", type=_datetime, metavar="YYYY-MM-DDTHH:MM",
+                          help="plan as if it were this local time (default: now)")
+    schedule.add_argument("--commit", action="store_true", help="commit state/queue.json when it changed")
+    schedule.add_argument("--push", action="store_true", help="push that commit (implies --commit)")
+
+    queue = commands.add_parser("queue", help="show the coming schedule")
+    queue.add_argument("--now", type=_datetime, metavar="YYYY-MM-DDTHH:MM", help="plan as if it were this local time")
+    queue.add_argument("--format", choices=("table", "json"), default="table")
+    queue.add_argument("--ics", type=Path, metavar="FILE", help="also write an iCalendar feed for the team")
+
     site = commands.add_parser("site", help="build the public site and the internal editorial page")
     site.add_argument("--out", type=Path, default=Path("output/site"), metavar="DIR",
                       help="public site folder (default: output/site)")
@@ -91,6 +102,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time written YYYY-MM-DDTHH:MM") from None
 
 
 def _config(args: argparse.Namespace):  # noqa: ANN202 - Config, imported lazily
@@ -161,6 +179,56 @@ def _cmd_approve(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\nNot approved (they stay in content/submissions/ until fixed):\n")
         out.write(format_text(CheckReport(tuple(result.refused))))
     return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _now(config, value: dt.datetime | None) -> dt.datetime:  # noqa: ANN001
+    if value is None:
+        return dt.datetime.now(config.tz)
+    return value if value.tzinfo else value.replace(tzinfo=config.tz)
+
+
+def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
+    from .schedule import QUEUE_FILE, schedule_repository
+
+    config = _config(args)
+    plan, _items, text = schedule_repository(config, now=_now(config, args.now))
+    target = config.root / QUEUE_FILE
+    changed = not target.exists() or target.read_text(encoding="utf-8") != text
+    if changed:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    out.write(f"{len(plan.slots)} slot{'s' if len(plan.slots) != 1 else ''} planned"
+              f"{'' if changed else ' (unchanged)'}.\n")
+    _report_risks(plan, out)
+    if changed and (args.commit or args.push):
+        from .gitio import commit_paths
+
+        commit = commit_paths(config.root, [QUEUE_FILE], "Schedule: update the posting queue", push=args.push)
+        out.write(f"committed {commit[:12]}{' and pushed' if args.push else ''}\n")
+    return EXIT_OK
+
+
+def _report_risks(plan, out: TextIO) -> None:  # noqa: ANN001
+    """Loudly: on the terminal, and as workflow annotations when running on GitHub."""
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    problems = [f"AT RISK: {slot.item} on {slot.channel}: the first free slot, {slot.at:%a %d %b %H:%M}, is after "
+                f"its deadline {slot.deadline}" for slot in plan.at_risk]
+    problems += [f"NOT PLACED: {item} on {channel}: {reason}" for item, channel, reason in plan.unplaced]
+    for problem in problems:
+        out.write(f"::warning title=postdesk schedule::{problem}\n" if on_github else f"{problem}\n")
+
+
+def _cmd_queue(args: argparse.Namespace, out: TextIO) -> int:
+    from .schedule import render_ics, render_table, schedule_repository
+
+    config = _config(args)
+    now = _now(config, args.now)
+    plan, items, text = schedule_repository(config, now=now)
+    out.write(text if args.format == "json" else render_table(plan, items, config.tz, now=now))
+    if args.ics:
+        args.ics.write_bytes(render_ics(plan, items, config.tz))
+        out.write(f"Calendar feed: {args.ics}\n")
+    return EXIT_OK
 
 
 def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
@@ -255,6 +323,8 @@ _HANDLERS = {
     "preview": _cmd_preview,
     "approve": _cmd_approve,
     "site": _cmd_site,
+    "schedule": _cmd_schedule,
+    "queue": _cmd_queue,
     "schema": _cmd_schema,
     "config": _cmd_config,
     "scrub": _cmd_scrub,

@@ -196,7 +196,7 @@ def _parse_days(spec: str, part: str, where: str) -> frozenset[int]:
 def _day_number(name: str, part: str, where: str) -> int:
     if name in WEEKDAYS:
         return WEEKDAYS.index(name)
-    close = [day for day in WEEKDAYS if name[:3].lower() == day.lower()]
+    close = [day for day in WEEKDAYS if name[:3].lower() == day.lower()] or difflib.get_close_matches(name, WEEKDAYS)
     hint = f"Did you mean '{close[0]}'?" if close else f"Use {', '.join(WEEKDAYS)}."
     raise ConfigError(f"{where}: '{name}' in '{part}' is not a day name.", hint=hint)
 

@@ -92,3 +92,29 @@ def read_file_at(root: Path, revision: str, path: str) -> str | None:
             return str(repo.git.show(f"{revision}:{path}"))
         except git.GitCommandError:
             return None
+
+
+def commit_paths(root: Path, paths: list[str], message: str, *, push: bool = False) -> str:
+    """Commit ``paths`` (only them) and optionally push, rebasing once if another run pushed first."""
+    git = _git_module()
+    with open_repo(root) as repo:
+        repo.git.add("--", *paths)
+        identity: list[str] = []
+        try:
+            repo.git.config("user.email")
+        except git.GitCommandError:
+            identity = ["-c", "user.name=postdesk", "-c", "user.email=postdesk@users.noreply"]
+        repo.git.execute(["git", *identity, "commit", "-q", "--no-verify", "-m", message, "--", *paths])
+        commit = str(repo.head.commit.hexsha)
+        if push:
+            for attempt in range(3):
+                try:
+                    repo.git.push("origin", "HEAD")
+                    break
+                except git.GitCommandError as exc:
+                    if attempt == 2:
+                        raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
+                                              hint="Run the command again.") from None
+                    repo.git.pull("--rebase", "origin", repo.active_branch.name)
+            commit = str(repo.head.commit.hexsha)
+        return commit

@@ -33,3 +33,17 @@ def posted_links(config: Config, item: str) -> dict[str, str]:
     return {CHANNEL_LABELS.get(channel, channel): str(entry.get("url", ""))
             for channel, entry in sorted(entries.get("channels", {}).items())
             if entry.get("state") == "posted"}
+
+
+def posted_channels(config: Config, item: str) -> frozenset[str]:
+    """The networks ``item`` was posted on (never planned again)."""
+    file = ledger_file(config, item)
+    if not file.is_file():
+        return frozenset()
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LedgerError(f"The ledger of {item} cannot be read: {exc}", path=file,
+                          hint="Restore the file from git history.") from None
+    return frozenset(channel for channel, entry in entries.get("channels", {}).items()
+                     if entry.get("state") in ("posted", "sending", "unknown"))

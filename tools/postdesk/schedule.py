@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -50,7 +51,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .config import PostingWindow, ScheduleSettings
+from .config import Config, PostingWindow, ScheduleSettings
 from .errors import ConfigError
 from .model import CHANNEL_LABELS, CHANNELS, Submission
 
@@ -333,7 +334,11 @@ def _utc(value: dt.datetime, what: str) -> dt.datetime:
 
 
 def queue_to_json(plan: Plan, items: Iterable[QueueItem], tz: ZoneInfo) -> str:
-    """The plan as stable JSON (sorted keys, ISO times with their offset): the same plan, the same bytes."""
+    """The plan as stable JSON (sorted keys, ISO times with their offset): the same plan, the same bytes.
+
+    One object per slot (item, title, channel, at, deadline, pinned, at_risk); ``unplaced``
+    is a list of ``[item, channel, reason]``, as in :class:`Plan` (the editorial page reads it so).
+    """
     titles = {item.id: item.title for item in items}
     document = {
         "format": QUEUE_FORMAT,
@@ -350,8 +355,7 @@ def queue_to_json(plan: Plan, items: Iterable[QueueItem], tz: ZoneInfo) -> str:
             }
             for slot in plan.slots
         ],
-        "unplaced": [{"item": item, "title": titles.get(item, ""), "channel": channel, "reason": reason}
-                     for item, channel, reason in plan.unplaced],
+        "unplaced": [[item, channel, reason] for item, channel, reason in plan.unplaced],  # as in Plan.unplaced
     }
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
@@ -372,10 +376,10 @@ def queue_from_json(text: str) -> Plan:
     for number, entry in enumerate(_entries(document, "slots"), 1):
         where = f"slots[{number - 1}]"
         at = _field(entry, "at", str, where)
-        deadline = entry.get("deadline")
+        deadline = None if entry.get("deadline") is None else _field(entry, "deadline", str, where)
         try:
             when = dt.datetime.fromisoformat(at)
-            day = None if deadline is None else dt.date.fromisoformat(_field(entry, "deadline", str, where))
+            day = None if deadline is None else dt.date.fromisoformat(deadline)
         except ValueError as exc:
             raise ValueError(f"the queue's {where} has a bad date or time: {exc}") from None
         if when.tzinfo is None:
@@ -383,10 +387,12 @@ def queue_from_json(text: str) -> Plan:
         slots.append(Slot(item=_field(entry, "item", str, where), channel=_field(entry, "channel", str, where),
                           at=when.astimezone(tz) if tz else when, pinned=_field(entry, "pinned", bool, where),
                           deadline=day, at_risk=_field(entry, "at_risk", bool, where)))
-    unplaced = [(_field(entry, "item", str, f"unplaced[{n}]"), _field(entry, "channel", str, f"unplaced[{n}]"),
-                 _field(entry, "reason", str, f"unplaced[{n}]"))
-                for n, entry in enumerate(_entries(document, "unplaced"))]
-    return make_plan(slots, unplaced)
+    unplaced = document.get("unplaced", [])
+    if not (isinstance(unplaced, list) and all(isinstance(entry, list) and len(entry) == 3
+                                               and all(isinstance(part, str) for part in entry)
+                                               for entry in unplaced)):
+        raise ValueError("the queue's unplaced must be a list of [item, channel, reason] texts")
+    return make_plan(slots, [(item, channel, reason) for item, channel, reason in unplaced])
 
 
 def _entries(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -591,3 +597,41 @@ def load_pins(path: Path, *, tz: ZoneInfo) -> tuple[Pin, ...]:
                           hint="The pins file must be UTF-8 text.") from None
     return pins_from_toml(text, tz=tz, source=str(path))
 
+
+
+# --------------------------------------------------------------------------- the repository
+
+
+QUEUE_FILE = "state/queue.json"
+PINS_FILE = "state/pins.toml"
+
+
+def queue_items(config: Config) -> list[QueueItem]:
+    """Every approved item, with its approval time and the networks it was already posted on."""
+    from .ledger import posted_channels
+    from .parse import read_submission_file, submission_from_parsed
+
+    items = []
+    for file in sorted(config.approved_dir.glob("*.md")):
+        parsed = read_submission_file(file, f"content/approved/{file.name}")
+        if parsed.data is None:
+            continue
+        sub = submission_from_parsed(parsed)
+        record = config.root / "state" / "approvals" / f"{file.stem}.json"
+        approved_at = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
+        if record.is_file():
+            with contextlib.suppress(ValueError, KeyError):
+                approved_at = dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"])
+        if approved_at.tzinfo is None:
+            approved_at = approved_at.replace(tzinfo=config.tz)
+        items.append(QueueItem.from_submission(sub, approved_at=approved_at,
+                                               posted=posted_channels(config, file.stem)))
+    return items
+
+
+def schedule_repository(config: Config, *, now: dt.datetime) -> tuple[Plan, list[QueueItem], str]:
+    """Plan every approved, not yet posted item; returns the plan, the items and the queue file's text."""
+    items = queue_items(config)
+    pins = load_pins(config.root / PINS_FILE, tz=config.tz)
+    result = plan(items, settings=config.schedule, tz=config.tz, now=now, pins=pins)
+    return result, items, queue_to_json(result, items, config.tz)
