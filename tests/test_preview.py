@@ -199,3 +199,15 @@ def test_a_reviewer_sees_the_right_cards_and_no_script_runs(example_repo, tmp_pa
         assert dialogs == []
         browser.close()
     assert (tmp_path / "preview.png").stat().st_size > 10_000
+
+
+def test_summary_says_when_it_would_be_posted_if_merged_now(repo, tmp_path):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    rel = repo.submission()
+    now = dt.datetime(2030, 7, 19, 8, 0, tzinfo=ZoneInfo("America/Chicago"))  # a Friday
+    preview = build_preview(repo.config, [rel], out=tmp_path / "p", today=TODAY, site=False, now=now)
+    summary = preview.summary.read_text(encoding="utf-8")
+    assert "| first post if merged now |" in summary
+    assert "Mon 22 Jul 2030 09:00" in summary  # post_after is 2030-07-20, a Saturday: the next window

@@ -105,7 +105,7 @@ class Preview:
 
 
 def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.date,
-                  site: bool = True) -> Preview:
+                  site: bool = True, now: dt.datetime | None = None) -> Preview:
     """Check ``paths`` and write the preview of each into ``out`` (two phases: all checks,
     then all output)."""
     report = check_submissions(config, paths, today=today, workers=1)
@@ -116,8 +116,33 @@ def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.
     preview = Preview(out, tuple(entries))
     _copy_assets(config, out)
     preview.index.write_text(render_index(config, preview), encoding="utf-8")
-    preview.summary.write_text(render_summary(preview.entries), encoding="utf-8")
+    slots = schedule_if_merged(config, entries, now=now or dt.datetime.now(config.tz))
+    preview.summary.write_text(render_summary(preview.entries, slots=slots), encoding="utf-8")
     return preview
+
+
+def schedule_if_merged(config: Config, entries: Sequence[PreviewEntry], *, now: dt.datetime) -> dict[str, str]:
+    """The first slot each ready submission would get if it were merged ``now``, beside the
+    approved queue ("Mon 30 Nov 09:00 (X)", or "at risk" / "not placed")."""
+    from .schedule import QueueItem, load_pins, plan, queue_items
+
+    mine = [QueueItem.from_submission(e.submission, approved_at=now) for e in entries
+            if e.submission is not None and e.ok]
+    if not mine:
+        return {}
+    result = plan([*queue_items(config), *mine], settings=config.schedule, tz=config.tz, now=now,
+                  pins=load_pins(config.root / "state" / "pins.toml", tz=config.tz))
+    shown: dict[str, str] = {}
+    for item in mine:
+        slots = [slot for slot in result.slots if slot.item == item.id]
+        if not slots:
+            shown[item.id] = "not placed within the schedule's horizon"
+            continue
+        first = min(slots, key=lambda slot: slot.at)
+        local = first.at.astimezone(config.tz)
+        risk = " ⚠️ after its deadline" if any(slot.at_risk for slot in slots) else ""
+        shown[item.id] = f"{local:%a %d %b %Y %H:%M} ({CHANNEL_LABELS[first.channel]}){risk}"
+    return shown
 
 
 def _entry(config: Config, result: FileResult, out: Path) -> PreviewEntry:
@@ -226,22 +251,26 @@ def render_index(config: Config, preview: Preview) -> str:
     return env.get_template("preview.html").render(agency=config.agency.name, entries=preview.entries)
 
 
-def render_summary(entries: Sequence[PreviewEntry], *, limit: int = SUMMARY_LIMIT) -> str:
-    """The pull-request summary: verdict per file, counts per network, findings."""
+def render_summary(entries: Sequence[PreviewEntry], *, limit: int = SUMMARY_LIMIT,
+                   slots: dict[str, str] | None = None) -> str:
+    """The pull-request summary: verdict per file, counts per network, the first slot it
+    would get if merged now, findings."""
     ok = all(e.ok for e in entries)
     lines = ["## postdesk preview", ""]
     if not entries:
         return "\n".join([*lines, "No submissions changed.", ""])
     lines.append("Ready for review: every submission passes the checks." if ok
                  else "Some submissions need changes before they can be approved.")
-    lines += ["", "| submission | verdict | errors | warnings | Facebook | X | LinkedIn |",
-              "|---|---|---|---|---|---|---|"]
+    slots = slots or {}
+    lines += ["", "| submission | verdict | errors | warnings | Facebook | X | LinkedIn | first post if merged now |",
+              "|---|---|---|---|---|---|---|---|"]
     for entry in entries:
         counts = {card.channel: f"{card.length:,}/{card.limit:,}" + (" ⚠️" if card.over else "")
                   for card in entry.cards}
         verdict = "✅ ready" if entry.ok else "❌ needs changes"
         lines.append(f"| `{entry.path}` | {verdict} | {entry.errors} | {entry.warnings} | "
-                     f"{counts.get('facebook', '—')} | {counts.get('x', '—')} | {counts.get('linkedin', '—')} |")
+                     f"{counts.get('facebook', '—')} | {counts.get('x', '—')} | {counts.get('linkedin', '—')} | "
+                     f"{slots.get(Path(entry.path).stem, '—')} |")
     findings = [(e.path, f) for e in entries for f in e.findings]
     if findings:
         lines += ["", "### Findings", ""]
