@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check_bench import ROOT, WORK, submission  # noqa: E402
+from check_bench import ROOT, WORK, submission
 
 POSTS = 5_000
 
