@@ -15,7 +15,7 @@ from pathlib import Path
 from .checks import run_checks
 from .config import Config
 from .errors import UsageError
-from .model import Finding, Submission
+from .model import Finding, FindingTally, Submission
 from .parse import read_submission_file
 
 CONTENT = "content/"
@@ -24,35 +24,19 @@ APPROVED_PREFIX = "content/approved/"
 
 
 @dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(FindingTally):
     path: str
     findings: tuple[Finding, ...]
     submission: Submission | None
 
-    @property
-    def ok(self) -> bool:
-        return not any(f.is_error for f in self.findings)
-
 
 @dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(FindingTally):
     files: tuple[FileResult, ...]
 
-    @property
+    @property  # type: ignore[override]
     def findings(self) -> list[Finding]:
         return [f for result in self.files for f in result.findings]
-
-    @property
-    def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not f.is_error for f in self.findings)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0
 
     def as_dict(self) -> dict[str, object]:
         return {

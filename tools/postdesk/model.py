@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -61,6 +61,25 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+class FindingTally:
+    """``ok``, ``errors`` and ``warnings`` for anything that has ``findings``."""
+
+    __slots__ = ()
+    findings: Sequence[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not f.is_error for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from .check import FileResult, check_submissions
 from .config import Config
 from .errors import MediaError
 from .media import safe_media_path, write_rendition
-from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, Submission
+from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, FindingTally, Submission
 from .posttext import post_text
 from .xcount import x_weighted_length
 
@@ -69,25 +69,13 @@ class Card:
 
 
 @dataclass(frozen=True)
-class PreviewEntry:
+class PreviewEntry(FindingTally):
     path: str
     findings: tuple[Finding, ...]
     submission: Submission | None
     cards: tuple[Card, ...] = ()
     site_page: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.is_error for f in self.findings)
-
-    @property
-    def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not f.is_error for f in self.findings)
 
 
 @dataclass(frozen=True)
