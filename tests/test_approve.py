@@ -165,7 +165,9 @@ def test_schedule_and_queue_commands(repo, tmp_path):
     out = io.StringIO()
     assert main(["--repo", str(repo.root), "schedule", "--now", "2030-07-20T08:00", "--commit"], stdout=out,
                 stderr=io.StringIO()) == 0
-    assert "slots planned" in out.getvalue() and "NOT PLACED" in out.getvalue()  # the December embargo
+    assert "slots planned" in out.getvalue()
+    assert "waiting: 2026-11-10-holiday-office-hours" in out.getvalue()  # its December embargo is beyond the horizon
+    assert "NOT PLACED" not in out.getvalue()
     queue = json.loads((repo.root / "state/queue.json").read_text(encoding="utf-8"))
     assert {slot["item"] for slot in queue["slots"]} >= {"2026-11-20-backpack-drive"}
     assert not repo.git.is_dirty(untracked_files=True)
@@ -183,9 +185,10 @@ def test_schedule_and_queue_commands(repo, tmp_path):
 
 
 def test_schedule_warns_as_workflow_annotations_on_github(repo, monkeypatch):
-    merge_examples(repo, names={"2026-11-10-holiday-office-hours.md"})
+    merge_examples(repo, names={"2026-11-20-backpack-drive.md"})
     approve(repo.config, today=TODAY)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     out = io.StringIO()
-    main(["--repo", str(repo.root), "schedule", "--now", "2030-07-20T08:00"], stdout=out, stderr=io.StringIO())
-    assert "::warning title=postdesk schedule::NOT PLACED: 2026-11-10-holiday-office-hours" in out.getvalue()
+    # Its deadline is 8 August; at 16:30 that day the last window has no slot left.
+    main(["--repo", str(repo.root), "schedule", "--now", "2030-08-08T16:30"], stdout=out, stderr=io.StringIO())
+    assert "::warning title=postdesk schedule::AT RISK: 2026-11-20-backpack-drive on" in out.getvalue()

@@ -210,12 +210,18 @@ def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report_risks(plan, out: TextIO) -> None:  # noqa: ANN001
     """Loudly: on the terminal, and as workflow annotations when running on GitHub."""
+    from .schedule import is_waiting
+
     on_github = os.environ.get("GITHUB_ACTIONS") == "true"
     problems = [f"AT RISK: {slot.item} on {slot.channel}: the first free slot, {slot.at:%a %d %b %H:%M}, is after "
                 f"its deadline {slot.deadline}" for slot in plan.at_risk]
-    problems += [f"NOT PLACED: {item} on {channel}: {reason}" for item, channel, reason in plan.unplaced]
+    problems += [f"NOT PLACED: {item} on {channel}: {reason}" for item, channel, reason in plan.unplaced
+                 if not is_waiting(reason)]
     for problem in problems:
         out.write(f"::warning title=postdesk schedule::{problem}\n" if on_github else f"{problem}\n")
+    for item, channel, reason in plan.unplaced:
+        if is_waiting(reason):
+            out.write(f"waiting: {item} on {channel}: {reason}\n")
 
 
 def _cmd_queue(args: argparse.Namespace, out: TextIO) -> int:

@@ -48,11 +48,17 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     backlog = [_backlog_entry(config, item, sub, today) for item, sub in subs.items()
                if sub.deadline is None]
     backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
+    from .schedule import is_waiting
+
     at_risk = [slot for slot in queue.get("slots", []) if slot.get("at_risk")] + [
-        {"item": item, "channel": channel, "reason": reason} for item, channel, reason in queue.get("unplaced", [])]
+        {"item": item, "channel": channel, "reason": reason} for item, channel, reason in queue.get("unplaced", [])
+        if not is_waiting(reason)]
+    waiting = [{"item": item, "channel": channel, "reason": reason}
+               for item, channel, reason in queue.get("unplaced", []) if is_waiting(reason)]
     env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
     html = env.get_template("editorial.html").render(
         agency=config.agency.name, today=today, days=sorted(days.items()), backlog=backlog, at_risk=at_risk,
+        waiting=waiting,
         by_office=Counter(sub.office for sub in subs.values()).most_common(),
         by_category=Counter(sub.category for sub in subs.values()).most_common(),
         approved=len(subs), scheduled=len(scheduled_items))

@@ -310,6 +310,16 @@ def _pin_problem(pin: Pin, at: dt.datetime, item: QueueItem | None, pinned: dict
     return ""
 
 
+WAITING = "embargoed until"
+"""How an unplaced reason starts when the item is simply not due yet (its embargo lies
+beyond the horizon): waiting, not a problem; see :func:`is_waiting`."""
+
+
+def is_waiting(reason: str) -> bool:
+    """True when an unplaced item only waits for its embargo, which is no cause for alarm."""
+    return reason.startswith(WAITING)
+
+
 def _no_room_reason(item: QueueItem, channel: str, start: dt.datetime, settings: ScheduleSettings, tz: ZoneInfo,
                     horizon_end: dt.date, has_grid: bool) -> str:
     last_day = _day_label(horizon_end - dt.timedelta(days=1), year=True)
@@ -317,7 +327,7 @@ def _no_room_reason(item: QueueItem, channel: str, start: dt.datetime, settings:
     if channel not in settings.windows:
         return f"no posting windows for '{channel}' in [schedule] windows"
     if item.post_after is not None and item.post_after >= horizon_end:
-        return f"embargoed until {item.post_after.isoformat()}, after {horizon}"
+        return f"{WAITING} {item.post_after.isoformat()}, after {horizon}"
     if not has_grid:
         return f"no posting window on {_label(channel)} within {horizon}"
     return (f"no free slot on {_label(channel)} from {_when(start.astimezone(tz), year=True)} to the end of "
