@@ -240,7 +240,6 @@ class _Mention:
     first_token: int
     last_token: int
     sentence: int
-    strong: bool  # a full name, an honorific, an age: not just a lone everyday-word name
     possessive: bool = False
 
 
@@ -506,8 +505,7 @@ def _classify_run(text: str, tokens: Sequence[_Token], run: list[int], names: fr
     words = text[start:last.end].rstrip(".")
     if words.endswith(("'s", "’s")):
         words = words[:-2]
-    yield _Mention(words, start, start + len(words), rest[0], rest[-1], sentence_of(start),
-                   strong=full_name or honorific or age is not None, possessive=possessive)
+    yield _Mention(words, start, start + len(words), rest[0], rest[-1], sentence_of(start), possessive=possessive)
 
 
 _NOT_NAMES = frozenset("""
@@ -553,7 +551,7 @@ def _family_mentions(text: str, sentence_of) -> Iterator[_Mention]:  # noqa: ANN
             continue
         start = match.start("name") if match.group("name") else match.start()
         end = match.end()
-        yield _Mention(text[start:end].strip(), start, end, -1, -1, sentence_of(start), strong=True)
+        yield _Mention(text[start:end].strip(), start, end, -1, -1, sentence_of(start))
 
 
 _COMMON_CAPITALS = frozenset("""
