@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .model import Submission
 from .parse import read_submission_file, submission_from_parsed
 from .posttext import markdown_to_plain, markdown_to_safe_html
 
@@ -42,6 +43,8 @@ class SiteItem:
     network_posts: tuple[Mapping[str, str], ...] = ()
     """{"network", "url"} for every network it was posted on."""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    submission: Submission | None = None
+    """The submission already parsed by the caller (so the reader does not parse it twice)."""
 
 
 def _reader_class() -> type:
@@ -55,9 +58,8 @@ def _reader_class() -> type:
 
         def read(self, filename: str) -> tuple[str, dict[str, Any]]:
             path = Path(filename)
-            parsed = read_submission_file(path, path.name)
-            sub = submission_from_parsed(parsed)
             item: SiteItem = self.settings["POSTDESK_ITEMS"][str(path.resolve())]
+            sub = item.submission or submission_from_parsed(read_submission_file(path, path.name))
             written = _date_of(path.name)
             metadata: dict[str, Any] = {
                 "title": self.process_metadata("title", sub.title),
@@ -194,7 +196,7 @@ def public_items(config: Config, *, include_unposted: bool) -> list[SiteItem]:
             rendition = config.root / rendition_path(file.stem, number, channel)
             if rendition.is_file():
                 photos.append({"src": f"media/{rendition.name}", "alt": image.alt, "path": rendition})
-        items.append(SiteItem(file=file, photos=tuple(photos),
+        items.append(SiteItem(file=file, photos=tuple(photos), submission=sub,
                               network_posts=tuple({"network": network, "url": url} for network, url in links.items())))
     return items
 
@@ -219,7 +221,8 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
             with Image.open(target) as img:
                 width, height = img.size
             photos.append({"src": photo["src"], "alt": photo["alt"], "width": width, "height": height})
-        ready.append(SiteItem(file=item.file, photos=tuple(photos), network_posts=item.network_posts))
+        ready.append(SiteItem(file=item.file, photos=tuple(photos), network_posts=item.network_posts,
+                              submission=item.submission))
         if progress:
             progress(index + 1, len(items))
     build_site(config, ready, output=output, siteurl=siteurl if siteurl is not None else config.agency.site_url,
