@@ -98,3 +98,25 @@ def test_cli_site(repo, tmp_path):
                  "--editorial", str(tmp_path / "e"), "--today", "2026-11-23"], stdout=out, stderr=io.StringIO())
     assert code == 0 and "Site: 5 posts" in out.getvalue()
     assert (tmp_path / "e/index.html").is_file()
+
+
+def test_rebuild_renders_only_what_changed(repo, tmp_path):
+    approved_repo(repo)
+    out = tmp_path / "site"
+    build_public_site(repo.config, output=out, include_unposted=True)
+    old_page = out / "2026-11-12-caseworker-of-the-year.html"
+    index_before = (out / "index.html").read_text(encoding="utf-8")
+    stamp = old_page.stat().st_mtime_ns
+    new = repo.root / "content/approved/2026-11-25-new-post.md"
+    new.write_text((repo.root / "content/approved/2026-11-16-food-bank-partnership.md").read_text(encoding="utf-8")
+                   .replace("New Partnership with the Mid-Missouri Food Bank", "A brand new post"), encoding="utf-8")
+    build_public_site(repo.config, output=out, include_unposted=True)
+    assert (out / "2026-11-25-new-post.html").is_file()
+    assert old_page.stat().st_mtime_ns == stamp  # not rendered again
+    assert "A brand new post" in (out / "index.html").read_text(encoding="utf-8") != index_before
+    ledger = repo.root / "state/ledger"
+    ledger.mkdir(parents=True, exist_ok=True)
+    (ledger / "2026-11-12-caseworker-of-the-year.json").write_text(json.dumps(
+        {"channels": {"x": {"state": "posted", "url": "https://x.com/agency/status/1"}}}), encoding="utf-8")
+    build_public_site(repo.config, output=out, include_unposted=True)
+    assert "https://x.com/agency/status/1" in old_page.read_text(encoding="utf-8")  # its links changed: rewritten
