@@ -91,7 +91,9 @@ def main() -> None:
     if SCHEDULE:
         run(*POSTDESK, "schedule", "--commit", "--now", "2030-07-20T08:00")
         run(*POSTDESK, "queue", "--now", "2030-07-20T08:00")
-    run(*POSTDESK, "site", "--include-unposted", "--today", "2026-11-23")
+    # The demo's site is opened from disk, so its address is the folder itself.
+    run(*POSTDESK, "site", "--include-unposted", "--today", "2026-11-23",
+        "--siteurl", (DEMO / "output" / "site").as_uri())
 
     print("\nDemo finished. The scratch repository is in", DEMO)
     print(f"Open the preview: file://{PREVIEW / 'index.html'}")

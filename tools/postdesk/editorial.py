@@ -84,5 +84,6 @@ def _backlog_entry(config: Config, item: str, sub: Any, today: dt.date) -> Backl
             approved = dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"]).date()
         except (ValueError, KeyError):
             approved = None
+    # max(0, ...): an approval later than "today" (a --today in the past) has waited no time.
     return BacklogEntry(item, sub.title, sub.office, sub.category, approved,
-                        (today - approved).days if approved else None)
+                        max(0, (today - approved).days) if approved else None)
