@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import gitio
 from .check import FileResult, check_submissions
 from .config import Config
 from .errors import MediaError, RepositoryError
@@ -91,7 +92,7 @@ def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None =
             result.approved.append(Path(file.path).stem)
         result.commit = _commit(repo, result.approved)
         if push and result.commit:
-            _push(repo)
+            gitio.push(repo)
             result.pushed = True
     return result
 
@@ -177,29 +178,4 @@ def _commit(repo: Any, approved: Sequence[str]) -> str | None:
              if approved else f"postdesk approve: {names}", "",
              "Moved to content/approved/, photos scrubbed of metadata, renditions written,",
              "approval recorded in state/approvals/. Made by postdesk approve."]
-    identity = [] if _has_identity(repo) else ["-c", "user.name=postdesk", "-c", "user.email=postdesk@users.noreply"]
-    repo.git.execute(["git", *identity, "commit", "-q", "--no-verify", "-m", "\n".join(lines)])
-    return str(repo.head.commit.hexsha)
-
-
-def _has_identity(repo: Any) -> bool:
-    import git
-
-    try:
-        return bool(repo.git.config("user.email"))
-    except git.GitCommandError:
-        return False
-
-
-def _push(repo: Any, attempts: int = 3) -> None:
-    import git
-
-    for attempt in range(attempts):
-        try:
-            repo.git.push("origin", "HEAD")
-            return
-        except git.GitCommandError as exc:
-            if attempt == attempts - 1:
-                raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
-                                      hint="Another run pushed first and rebasing failed; run again.") from None
-            repo.git.pull("--rebase", "origin", repo.active_branch.name)
+    return gitio.commit(repo, "\n".join(lines))

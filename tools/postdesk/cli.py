@@ -203,7 +203,7 @@ def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
     if changed and (args.commit or args.push):
         from .gitio import commit_paths
 
-        commit = commit_paths(config.root, [QUEUE_FILE], "Schedule: update the posting queue", push=args.push)
+        commit = commit_paths(config.root, [QUEUE_FILE], "Schedule: update the posting queue", push_too=args.push)
         out.write(f"committed {commit[:12]}{' and pushed' if args.push else ''}\n")
     return EXIT_OK
 

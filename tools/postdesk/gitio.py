@@ -94,27 +94,37 @@ def read_file_at(root: Path, revision: str, path: str) -> str | None:
             return None
 
 
-def commit_paths(root: Path, paths: list[str], message: str, *, push: bool = False) -> str:
-    """Commit ``paths`` (only them) and optionally push, rebasing once if another run pushed first."""
+def commit(repo: Any, message: str, *paths: str) -> str:
+    """Commit what is staged (only ``paths`` when given) as postdesk when git has no identity."""
     git = _git_module()
+    identity: list[str] = []
+    try:
+        repo.git.config("user.email")
+    except git.GitCommandError:  # a fresh CI machine: commit as the tool
+        identity = ["-c", "user.name=postdesk", "-c", "user.email=postdesk@users.noreply"]
+    only = ["--", *paths] if paths else []
+    repo.git.execute(["git", *identity, "commit", "-q", "--no-verify", "-m", message, *only])
+    return str(repo.head.commit.hexsha)
+
+
+def push(repo: Any, attempts: int = 3) -> str:
+    """Push HEAD to origin; when another run pushed first, rebase onto it and try again."""
+    git = _git_module()
+    for attempt in range(attempts):
+        try:
+            repo.git.push("origin", "HEAD")
+            return str(repo.head.commit.hexsha)
+        except git.GitCommandError as exc:
+            if attempt == attempts - 1:
+                raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
+                                      hint="Another run pushed first and rebasing did not help; run again.") from None
+            repo.git.pull("--rebase", "origin", repo.active_branch.name)
+    raise AssertionError("unreachable")
+
+
+def commit_paths(root: Path, paths: list[str], message: str, *, push_too: bool = False) -> str:
+    """Commit ``paths`` (only them) and optionally push."""
     with open_repo(root) as repo:
         repo.git.add("--", *paths)
-        identity: list[str] = []
-        try:
-            repo.git.config("user.email")
-        except git.GitCommandError:
-            identity = ["-c", "user.name=postdesk", "-c", "user.email=postdesk@users.noreply"]
-        repo.git.execute(["git", *identity, "commit", "-q", "--no-verify", "-m", message, "--", *paths])
-        commit = str(repo.head.commit.hexsha)
-        if push:
-            for attempt in range(3):
-                try:
-                    repo.git.push("origin", "HEAD")
-                    break
-                except git.GitCommandError as exc:
-                    if attempt == 2:
-                        raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
-                                              hint="Run the command again.") from None
-                    repo.git.pull("--rebase", "origin", repo.active_branch.name)
-            commit = str(repo.head.commit.hexsha)
-        return commit
+        made = commit(repo, message, *paths)
+        return push(repo) if push_too else made
