@@ -43,6 +43,7 @@ LAYERS = {
     "__init__": 4, "__main__": 4,
     "cli": 3,
     "check": 2, "report": 2, "preview": 2, "site": 2, "approve": 2, "schedule": 2, "editorial": 2, "ledger": 1,
+    "post": 2, "fakes": 2, "channels": 1,
     "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1, "faces": 1,
     "model": 0, "config": 0, "errors": 0,
 }
@@ -114,9 +115,10 @@ def test_workflows_are_least_privilege_and_pinned(name):
     assert "pull_request_target" not in workflow[True]  # YAML 1.1 reads the key `on` as true
     assert workflow["permissions"] == {}
     for job in workflow["jobs"].values():
-        assert set(job["permissions"]) <= {"contents", "pull-requests", "actions", "pages", "id-token"}
+        assert set(job["permissions"]) <= {"contents", "pull-requests", "actions", "pages", "id-token", "issues"}
     for uses in re.findall(r"uses: (\S+)", text):
-        assert re.search(r"@[0-9a-f]{40}$", uses), f"{uses} is not pinned to a commit"
+        local = uses.startswith("./.github/workflows/")  # this repository's own reusable workflow
+        assert local or re.search(r"@[0-9a-f]{40}$", uses), f"{uses} is not pinned to a commit"
 
 
 def test_the_check_workflow_has_no_secrets_and_reads_the_policy_from_the_base():
@@ -135,3 +137,20 @@ def test_the_comment_workflow_never_runs_pull_request_code():
     assert "actions/checkout" not in text and "pip install" not in text and "python" not in text
     assert not re.search(r"\bpostdesk (check|preview|approve|post)\b", text)
     assert "^[0-9]{1,9}$" in text  # the pull request number is validated
+
+
+def test_the_post_workflow_runs_hourly_in_the_publish_group_with_secrets_only_where_it_posts():
+    workflow, text = _workflow("post.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
+    assert workflow[True]["schedule"][0]["cron"].endswith("* * * *")
+    assert workflow["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+    assert _workflow("publish.yml")[0]["concurrency"] == workflow["concurrency"]
+    post = workflow["jobs"]["post"]
+    assert post["permissions"] == {"contents": "write"}
+    steps_with_secrets = [step for step in post["steps"] if "secrets." in str(step)]
+    assert len(steps_with_secrets) == 1 and "postdesk post --push" in steps_with_secrets[0]["run"]
+    names = set(steps_with_secrets[0]["env"])
+    assert {"FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_TOKEN", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN",
+            "X_ACCESS_TOKEN_SECRET", "X_USER_TOKEN", "LINKEDIN_ORGANIZATION_ID", "LINKEDIN_ACCESS_TOKEN"} <= names
+    assert workflow["jobs"]["site"]["needs"] == "post"
+    assert "secrets." not in (PROJECT / ".github/workflows/site.yml").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import PostdeskError, UsageError
+from .model import CHANNELS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -72,6 +73,28 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also show approved items not yet posted (a preview of the site to come)")
     site.add_argument("--siteurl", help="public address (default: agency.site_url from postdesk.toml)")
     site.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the day the editorial page is for")
+
+    post = commands.add_parser("post", help="post every item whose slot has come, recording each step in the ledger")
+    post.add_argument("--due", action="store_true", help="post what is due (the default; kept for explicit scripts)")
+    post.add_argument("--now", type=_datetime, metavar="YYYY-MM-DDTHH:MM",
+                      help="post what is due at this local time (default: now)")
+    post.add_argument("--dry-run", action="store_true",
+                      help="print exactly what would be sent and send nothing (the default for a network "
+                           "without credentials)")
+    post.add_argument("--channel", choices=CHANNELS, action="append",
+                      help="only this network (repeatable; default: all)")
+    post.add_argument("--push", action="store_true", help="push every ledger commit as it is made")
+
+    ledger = commands.add_parser("ledger", help="show the posts that need a person, or settle one")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", parser_class=_Parser)
+    ledger_commands.add_parser("show", help="every post that is failed, unknown or waiting to retry (the default)")
+    resolve = ledger_commands.add_parser("resolve", help="settle an unknown or failed post after checking the page")
+    resolve.add_argument("item", metavar="ITEM", help="the item, e.g. 2026-11-20-backpack-drive")
+    resolve.add_argument("channel", metavar="CHANNEL", choices=CHANNELS)
+    verdict = resolve.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--posted", metavar="URL", help="the post exists at this address")
+    verdict.add_argument("--not-posted", action="store_true", help="the post does not exist: schedule it again")
+    resolve.add_argument("--push", action="store_true", help="push the commit")
 
     schema = commands.add_parser("schema", help="print the submission JSON Schema")
     schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
@@ -285,6 +308,72 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
+def _recorder(config, *, push: bool):  # noqa: ANN001, ANN202 - Config and a Record callback
+    from .gitio import commit_paths
+
+    def record(paths, message: str) -> None:  # noqa: ANN001
+        commit_paths(config.root, list(paths), message, push_too=push)
+
+    return record
+
+
+def _run_id() -> str:
+    import uuid
+
+    github_run = os.environ.get("GITHUB_RUN_ID")
+    return f"{github_run}.{os.environ.get('GITHUB_RUN_ATTEMPT', '1')}" if github_run else uuid.uuid4().hex[:12]
+
+
+def _cmd_post(args: argparse.Namespace, out: TextIO) -> int:
+    from .model import CHANNEL_LABELS
+    from .post import post_due
+
+    config = _config(args)
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    run = post_due(config, env=os.environ, now=_now(config, args.now), run_id=_run_id(),
+                   record=_recorder(config, push=args.push), dry_run=args.dry_run,
+                   channels=tuple(args.channel or CHANNELS))
+    for outcome in run.recovered:
+        out.write(f"recovered {outcome.item} on {CHANNEL_LABELS[outcome.channel]}: {outcome.state}: "
+                  f"{outcome.message}\n")
+    for channel, reason in run.stopped.items():
+        out.write(f"{CHANNEL_LABELS[channel]}: {reason}\n")
+    for outcome in run.outcomes:
+        out.write(f"{outcome.item} on {CHANNEL_LABELS[outcome.channel]}: {outcome.state}: {outcome.message}\n")
+    if run.dry_run:
+        out.write("\nWould send:\n" + "\n".join(run.dry_run) + "\n")
+    if not run.outcomes and not run.recovered:
+        out.write("Nothing is due.\n")
+    for outcome in run.alerts:
+        line = f"{outcome.item} on {CHANNEL_LABELS[outcome.channel]}: {outcome.message}".replace("\n", " ")
+        out.write(f"::error title=postdesk post::{line}\n" if on_github else f"NEEDS A PERSON: {line}\n")
+    return EXIT_OK if run.ok else EXIT_FINDINGS
+
+
+def _cmd_ledger(args: argparse.Namespace, out: TextIO) -> int:
+    from .ledger import NEEDS_A_PERSON, SCHEDULED, all_ledgers
+    from .model import CHANNEL_LABELS
+    from .post import resolve_entry
+
+    config = _config(args)
+    if args.ledger_command == "resolve":
+        by = os.environ.get("GITHUB_ACTOR") or os.environ.get("USER") or "a person"
+        entry = resolve_entry(config, args.item, args.channel, url=args.posted, by=by, now=_now(config, None),
+                              record=_recorder(config, push=args.push))
+        out.write(f"{args.item} on {CHANNEL_LABELS[args.channel]} is now {entry.state}"
+                  f"{': ' + entry.url if entry.url else ''}; committed.\n")
+        return EXIT_OK
+    waiting = 0
+    for ledger in all_ledgers(config):
+        for channel, entry in sorted(ledger.channels.items()):
+            if entry.state in NEEDS_A_PERSON or (entry.state == SCHEDULED and entry.reason):
+                waiting += 1
+                out.write(f"{ledger.item} on {CHANNEL_LABELS[channel]}: {entry.state}: {entry.reason}\n")
+    if not waiting:
+        out.write("No post needs a person.\n")
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     from .schema import fields_markdown, schema_text
 
@@ -331,6 +420,8 @@ _HANDLERS = {
     "site": _cmd_site,
     "schedule": _cmd_schedule,
     "queue": _cmd_queue,
+    "post": _cmd_post,
+    "ledger": _cmd_ledger,
     "schema": _cmd_schema,
     "config": _cmd_config,
     "scrub": _cmd_scrub,

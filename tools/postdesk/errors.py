@@ -13,8 +13,15 @@ submission are *not* exceptions, they are :class:`postdesk.model.Finding` values
     ├── UsageError           a command was called with arguments that cannot work
     ├── MediaError           a photo could not be read or rewritten safely
     │   └── UnsafePathError  a path leaves the repository or goes through a symlink
-    ├── ChannelError         a social network refused or failed (later issues)
-    └── LedgerError          the record of what was posted is inconsistent (later issues)
+    ├── ChannelError         a social network refused a request or could not be reached
+    │   ├── RateLimited      too many requests: try again at ``retry_at``
+    │   ├── AuthFailed       the token expired or was revoked: renew ``secrets``
+    │   ├── DuplicatePost    the network already has this text: it counts as posted
+    │   ├── OutdatedVersion  the configured API version was retired
+    │   ├── Unavailable      5xx, timeouts, connection errors (``maybe_sent`` if the
+    │   │                    request may have been processed)
+    │   └── Rejected         the network refused the content itself (4xx): a person must look
+    └── LedgerError          the record of what was posted is inconsistent
 """
 
 from __future__ import annotations
@@ -61,7 +68,60 @@ class UnsafePathError(MediaError):
 
 
 class ChannelError(PostdeskError):
-    """A social network refused a request or could not be reached."""
+    """A social network refused a request or could not be reached.
+
+    ``channel`` is the network (``"x"``); ``status`` the HTTP status when there was a
+    response. Messages never contain a credential: clients build them from the
+    network's error text, which does not echo tokens, and :func:`postdesk.channels.base.redact`
+    masks any that slip through.
+    """
+
+    def __init__(self, message: str, *, channel: str = "", status: int | None = None, hint: str = "",
+                 path: Path | str | None = None) -> None:
+        super().__init__(message, hint=hint, path=path)
+        self.channel = channel
+        self.status = status
+
+
+class RateLimited(ChannelError):
+    """Too many requests; ``retry_at`` (UTC seconds since the epoch) is when the network allows more."""
+
+    def __init__(self, message: str, *, retry_at: float, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.retry_at = retry_at
+
+
+class AuthFailed(ChannelError):
+    """The credentials were refused (expired, revoked, missing a permission); ``secrets`` names them."""
+
+    def __init__(self, message: str, *, secrets: tuple[str, ...] = (), **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.secrets = secrets
+
+
+class DuplicatePost(ChannelError):
+    """The network refused the post as a duplicate of one it already has: never retried."""
+
+
+class OutdatedVersion(ChannelError):
+    """The API version in postdesk.toml was retired by the network."""
+
+
+class Unavailable(ChannelError):
+    """A 5xx answer, a timeout or a connection error.
+
+    ``maybe_sent`` is true when the request that creates the post may have been
+    processed (a read timeout or a dropped connection after sending it): retrying could
+    post twice, so the item becomes ``unknown`` for a person to confirm.
+    """
+
+    def __init__(self, message: str, *, maybe_sent: bool = False, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.maybe_sent = maybe_sent
+
+
+class Rejected(ChannelError):
+    """The network refused the request itself (a 4xx that retrying cannot fix)."""
 
 
 class LedgerError(PostdeskError):

@@ -7,6 +7,7 @@ everything else uses GitPython's object model.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,15 @@ def push(repo: Any, attempts: int = 3) -> str:
             if attempt == attempts - 1:
                 raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
                                       hint="Another run pushed first and rebasing did not help; run again.") from None
-            repo.git.pull("--rebase", "origin", repo.active_branch.name)
+            try:
+                repo.git.pull("--rebase", "origin", repo.active_branch.name)
+            except git.GitCommandError as conflict:
+                # Another run changed the same file: leave the work tree as it was, stop, and say so.
+                with contextlib.suppress(git.GitCommandError):
+                    repo.git.rebase("--abort")
+                raise RepositoryError(f"git pull --rebase failed: {conflict.stderr.strip()}",
+                                      hint="Another run changed the same files at the same time; "
+                                           "run again once it has finished.") from None
     raise AssertionError("unreachable")
 
 

@@ -1,0 +1,50 @@
+"""One client per network, behind the same small interface (:class:`~.base.Channel`).
+
+Each module (``facebook``, ``x``, ``linkedin``) offers:
+
+* ``CREDENTIALS``: the environment variables it needs, as alternatives (X takes either
+  the four OAuth 1.0a values or one OAuth 2.0 user token);
+* ``API_URL_VARIABLE`` and ``DEFAULT_API_URL``: where the API is (tests and proxies
+  point it elsewhere);
+* ``from_env(env, settings, *, policy, transport=None)``: a client, or ``None`` when
+  the credentials are missing.
+
+The environment is passed in (the command line reads it), so tests give each client
+exactly the variables they mean to.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+
+from ..config import Config
+from .base import Channel, RetryPolicy
+
+__all__ = ["client_for", "credential_names", "missing_credentials"]
+
+
+def _module(channel: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{channel}")
+
+
+def credential_names(channel: str) -> tuple[tuple[str, ...], ...]:
+    """The alternative sets of environment variables the ``channel`` client can work with."""
+    return tuple(_module(channel).CREDENTIALS)
+
+
+def missing_credentials(channel: str, env: Mapping[str, str]) -> str:
+    """'' when one full set of credentials is present, else a sentence naming what to set."""
+    sets = credential_names(channel)
+    if any(all(env.get(name) for name in names) for names in sets):
+        return ""
+    options = " or ".join(", ".join(names) for names in sets)
+    return f"no credentials: set {options}"
+
+
+def client_for(channel: str, config: Config, env: Mapping[str, str], *,
+               policy: RetryPolicy | None = None) -> Channel | None:
+    """The client for ``channel`` configured from ``env``, or None when its credentials are missing."""
+    module = _module(channel)
+    return module.from_env(env, config.channel(channel), policy=policy or RetryPolicy())  # type: ignore[no-any-return]

@@ -1,0 +1,245 @@
+"""What every network client shares: the post to send, the answer, and careful HTTP.
+
+A client (one module per network) turns an :class:`OutgoingPost` into the network's
+requests and returns :class:`Published`, or raises one of the
+:class:`~postdesk.errors.ChannelError` classes, classified from the network's real
+error shapes. Posting decides what each class means for the ledger; the client only
+says what happened.
+
+Retries live here, in :class:`Api`, so every network follows the same rules:
+
+* a connection that was never made (refused, DNS, connect timeout) is retried:
+  nothing reached the network;
+* a 5xx answer or a read timeout on an *upload* is retried: uploads publish nothing;
+* on the request that *creates the post*, only answers that prove the post was not
+  made are retried (502, 503 and a refused connection). A read timeout, a dropped
+  connection, 500 or 504 may mean the network made the post anyway, so the error
+  says ``maybe_sent`` and the item becomes ``unknown`` for a person to confirm:
+  posting twice is worse than posting late;
+* a rate limit whose reset is at most ``max_wait`` seconds away is waited out;
+  a later reset is raised as :class:`~postdesk.errors.RateLimited` for the next run.
+
+Timeouts are set on every call (connect 5 s, the rest 30 s; uploads of a few MB take
+seconds). Credentials travel in headers, never in URLs, so an error that names a URL
+never names a secret; :func:`redact` masks them in any text that leaves postdesk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+import httpx
+
+from ..errors import ChannelError, RateLimited, Unavailable
+
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+USER_AGENT = "postdesk/0.1 (+https://github.com/postdesk)"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A scrubbed, resized rendition to upload and the alt text the network shows for it."""
+
+    path: Path
+    alt: str
+
+
+@dataclass(frozen=True)
+class OutgoingPost:
+    """Exactly what goes out on one network: ``item`` is the submission's file stem."""
+
+    item: str
+    channel: str
+    text: str
+    link: str | None = None
+    photos: tuple[Photo, ...] = ()
+
+
+@dataclass(frozen=True)
+class Published:
+    """The network's answer: its id for the post and the address people can open."""
+
+    post_id: str
+    url: str
+
+
+BeforePublish = Callable[[Sequence[str]], None]
+"""Called with the uploaded media ids right before the request that creates the post.
+
+Posting records (and commits) that the uploads are done, so a run that dies after this
+point knows the post may exist, and a run that dies before it knows it cannot.
+"""
+
+
+class Channel(Protocol):
+    """The one interface every network client offers."""
+
+    name: ClassVar[str]
+    """``"facebook"``, ``"x"`` or ``"linkedin"``."""
+
+    def publish(self, post: OutgoingPost, *, before_publish: BeforePublish) -> Published:
+        """Upload the photos, call ``before_publish``, create the post; raise ChannelError on failure."""
+        ...
+
+    def describe(self, post: OutgoingPost) -> list[str]:
+        """The requests :meth:`publish` would send, one line each, for ``--dry-run`` (no secrets)."""
+        ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard a client tries within one run. Tests pass ``sleep`` and ``clock`` to run instantly."""
+
+    attempts: int = 3
+    backoff: float = 2.0
+    """Seconds before the second attempt; doubled each time."""
+    max_wait: float = 60.0
+    """The longest rate-limit reset a run waits for; a later one is left to the next run."""
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+
+
+Classify = Callable[[httpx.Response], ChannelError]
+"""A network's reading of a failed answer: the right ChannelError class, with a useful message."""
+
+
+@dataclass
+class Api:
+    """An HTTP client for one network: base URL, headers, timeouts, classification, retries."""
+
+    channel: str
+    base_url: str
+    classify: Classify
+    headers: Mapping[str, str] = field(default_factory=dict)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    secrets: tuple[str, ...] = ()
+    transport: httpx.BaseTransport | None = None
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(base_url=self.base_url.rstrip("/"), timeout=TIMEOUT,
+                                        headers={"User-Agent": USER_AGENT, **self.headers},
+                                        transport=self.transport, follow_redirects=False)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def request(self, method: str, url: str, *, creates_post: bool = False,
+                sign: Callable[[httpx.Request], httpx.Request] | None = None, **options: Any) -> httpx.Response:
+        """Send one request with this network's retry rules; return the successful response.
+
+        ``sign`` rewrites each attempt's request before it is sent (OAuth 1.0a signs
+        every attempt afresh: its nonce and timestamp must be new each time).
+        """
+        policy = self.policy
+        for attempt in range(1, policy.attempts + 1):
+            error = self._attempt(method, url, creates_post=creates_post, sign=sign, options=options)
+            if isinstance(error, httpx.Response):
+                return error
+            last = attempt == policy.attempts
+            if isinstance(error, Unavailable) and not error.maybe_sent and not last:
+                policy.sleep(policy.backoff * 2 ** (attempt - 1))
+                continue
+            if isinstance(error, RateLimited) and not last:
+                wait = error.retry_at - policy.clock()
+                if wait <= policy.max_wait:
+                    policy.sleep(max(wait, 0.0))
+                    continue
+            raise error
+        raise AssertionError("unreachable")
+
+    def _attempt(self, method: str, url: str, *, creates_post: bool,
+                 sign: Callable[[httpx.Request], httpx.Request] | None,
+                 options: dict[str, Any]) -> httpx.Response | ChannelError:
+        what = f"{method} {_path_only(url)}"
+        try:
+            request = self.client.build_request(method, url, **options)
+            if sign is not None:
+                request = sign(request)
+            response = self.client.send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            return Unavailable(f"{what}: could not connect ({type(exc).__name__})", channel=self.channel)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            return Unavailable(f"{what}: no answer ({type(exc).__name__})", channel=self.channel,
+                               maybe_sent=creates_post)
+        if response.is_success:
+            return response
+        error = self.classify(response)
+        error.message = redact(f"{what}: {error.message}", self.secrets)
+        error.channel = self.channel
+        error.status = response.status_code
+        if isinstance(error, Unavailable) and creates_post and response.status_code not in (502, 503):
+            error.maybe_sent = True
+        return error
+
+
+def _path_only(url: str) -> str:
+    """The path of ``url`` without its query: queries may carry ids people need not see."""
+    return httpx.URL(url).path if "://" in url else url.split("?", 1)[0]
+
+
+def retry_at_from_reset(value: str | None, *, clock: Callable[[], float], default_wait: float = 900.0) -> float:
+    """A reset header (UTC epoch seconds, as X sends ``x-rate-limit-reset``) or now + ``default_wait``."""
+    try:
+        return float(value) if value else clock() + default_wait
+    except ValueError:
+        return clock() + default_wait
+
+
+def retry_at_from_retry_after(value: str | None, *, clock: Callable[[], float], default_wait: float = 900.0) -> float:
+    """A ``Retry-After`` header in seconds, or now + ``default_wait``."""
+    try:
+        return clock() + float(value) if value else clock() + default_wait
+    except ValueError:
+        return clock() + default_wait
+
+
+def json_or_empty(response: httpx.Response) -> dict[str, Any]:
+    """The response's JSON object, or ``{}`` when it is not one (an HTML error page, an empty body)."""
+    try:
+        value = response.json()
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value (at least 4 characters) replaced by ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in log records, for libraries (httpx, httpcore) that log what they send."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = tuple(secret for secret in secrets if secret and len(secret) >= 4)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            record.msg = redact(record.getMessage(), self.secrets)
+            record.args = ()
+        return True
+
+
+def read_photo(photo: Photo) -> bytes:
+    """The rendition's bytes, or a ChannelError naming the file when it cannot be read."""
+    try:
+        return photo.path.read_bytes()
+    except OSError as exc:
+        raise ChannelError(f"the photo {photo.path} cannot be read: {exc.strerror}",
+                           hint="Run 'postdesk approve' again: it rewrites missing renditions.",
+                           path=photo.path) from None
