@@ -6,9 +6,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint demo bench clean
+.PHONY: setup test lint demo bench clean editor editor-deps
 
-setup: $(STAMP)
+setup: $(STAMP) editor-deps
+
+# The web editor (Decap CMS and its local backend, pinned in editor/package-lock.json) needs
+# Node.js; without npm, setup goes on and the browser test of the editor is skipped.
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := editor/node_modules/.installed
+
+editor-deps:
+ifneq ($(NPM),)
+	@$(MAKE) --no-print-directory $(NODE_STAMP)
+else
+	@echo "npm not found: the web editor is not installed and its browser test will be skipped (apt-get install nodejs npm)"
+endif
+
+$(NODE_STAMP): editor/package.json editor/package-lock.json
+	npm ci --prefix editor --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+editor: setup
+	$(BIN)/python scripts/editor.py
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "postdesk needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'

@@ -86,3 +86,12 @@ def test_an_outage_that_lasts_gives_up_after_the_last_attempt():
         entry = settled.entry
     assert entry.state == "failed"
     assert settled.alert
+
+
+def test_a_rate_limit_pauses_the_whole_network_until_its_reset():
+    plan = make_plan([slot("a", "x", -60), slot("b", "x", -30), slot("b", "facebook", -30)])
+    later = NOW + dt.timedelta(hours=1)
+    limited = settle(publishing(), RateLimited("slow", retry_at=later.timestamp(), channel="x"), at=NOW).entry
+    ledgers = {"a": ItemLedger("a", {"x": limited})}
+    assert [(s.item, s.channel) for s in due_slots(plan, ledgers, now=NOW)] == [("b", "facebook")]
+    assert len(due_slots(plan, ledgers, now=later + dt.timedelta(seconds=1))) == 3

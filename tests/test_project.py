@@ -43,6 +43,7 @@ LAYERS = {
     "__init__": 4, "__main__": 4,
     "cli": 3,
     "check": 2, "report": 2, "preview": 2, "site": 2, "approve": 2, "schedule": 2, "editorial": 2, "ledger": 1,
+    "editor": 2, "newsubmission": 2,
     "post": 2, "fakes": 2, "channels": 1,
     "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1, "faces": 1,
     "model": 0, "config": 0, "errors": 0,
@@ -140,7 +141,7 @@ def test_the_comment_workflow_never_runs_pull_request_code():
 
 
 def test_the_post_workflow_runs_hourly_in_the_publish_group_with_secrets_only_where_it_posts():
-    workflow, text = _workflow("post.yml")
+    workflow, _text = _workflow("post.yml")
     assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
     assert workflow[True]["schedule"][0]["cron"].endswith("* * * *")
     assert workflow["concurrency"] == {"group": "publish", "cancel-in-progress": False}

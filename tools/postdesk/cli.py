@@ -99,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the submission JSON Schema")
     schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
 
+    editor_config = commands.add_parser("editor-config",
+                                        help="print the web editor's Decap config.yml, made from the schema")
+    editor_config.add_argument("--write", action="store_true", help="write it to site/admin/config.yml instead")
+    editor_build = commands.add_parser("editor-build", help="assemble the servable /admin/ folder of the web editor")
+    editor_build.add_argument("--out", type=Path, required=True, metavar="DIR",
+                              help="folder to write, e.g. output/site/admin")
+    editor_build.add_argument("--local-backend", metavar="URL",
+                              help="decap-server's API address for trying the editor locally (default: localhost:8081)")
+    codeowners = commands.add_parser("codeowners", help="print .github/CODEOWNERS made from [editor] in postdesk.toml")
+    codeowners.add_argument("--write", action="store_true", help="write it to .github/CODEOWNERS instead")
+    new = commands.add_parser("new", help="answer a few questions and get a new submission that passes the checks")
+    new.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the date in the file name (default: today)")
+
     commands.add_parser("config", help="print the settings in force (postdesk.toml over the defaults)")
 
     scrub = commands.add_parser("scrub", help="remove all metadata (GPS, EXIF, XMP, IPTC, comments) from photos")
@@ -381,6 +394,70 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _write_or_print(config, rel: str, text: str, write: bool, out: TextIO) -> int:  # noqa: ANN001 - Config
+    if not write:
+        out.write(text)
+        return EXIT_OK
+    target = config.root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    changed = not target.exists() or target.read_text(encoding="utf-8") != text
+    if changed:
+        target.write_text(text, encoding="utf-8")
+    out.write(f"{'Wrote' if changed else 'Unchanged:'} {rel}\n")
+    return EXIT_OK
+
+
+def _cmd_editor_config(args: argparse.Namespace, out: TextIO) -> int:
+    from .editor import CONFIG_YML, decap_config_yaml
+
+    config = _config(args)
+    return _write_or_print(config, CONFIG_YML, decap_config_yaml(config), args.write, out)
+
+
+def _cmd_editor_build(args: argparse.Namespace, out: TextIO) -> int:
+    from .editor import build_admin
+
+    config = _config(args)
+    target = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    index = build_admin(config, target, local_backend=args.local_backend or True)
+    out.write(f"Web editor: {index}\n")
+    return EXIT_OK
+
+
+def _cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
+    from .editor import CODEOWNERS, codeowners_text
+
+    config = _config(args)
+    return _write_or_print(config, CODEOWNERS, codeowners_text(config), args.write, out)
+
+
+def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    from .check import CheckReport, FileResult, today_in
+    from .newsubmission import new_submission
+    from .report import format_text
+
+    config = _config(args)
+
+    def ask(prompt: str) -> str:
+        out.write(prompt)
+        out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageError("The questions ended before the submission was complete.", hint="Nothing was written.")
+        return line.rstrip("\n")
+
+    def say(text: str) -> None:
+        out.write(text + "\n")
+
+    result = new_submission(config, ask=ask, say=say, today=args.today or today_in(config))
+    out.write(f"\nWrote {result.path}\n")
+    if result.findings:
+        out.write(format_text(CheckReport((FileResult(result.path, result.findings, None),))))
+        return EXIT_FINDINGS
+    out.write("It passes postdesk check. Commit it with its photos and open a pull request.\n")
+    return EXIT_OK
+
+
 def _cmd_config(args: argparse.Namespace, out: TextIO) -> int:
     from .config import config_as_toml
 
@@ -414,6 +491,10 @@ def _cmd_scrub(args: argparse.Namespace, out: TextIO) -> int:
 
 
 _HANDLERS = {
+    "editor-config": _cmd_editor_config,
+    "editor-build": _cmd_editor_build,
+    "codeowners": _cmd_codeowners,
+    "new": _cmd_new,
     "check": _cmd_check,
     "preview": _cmd_preview,
     "approve": _cmd_approve,

@@ -45,13 +45,20 @@ class ChannelSettings:
     """The account handle, e.g. ``@MoChildrensDiv`` on X."""
     max_chars: int = 0
     """Text limit: X counts weighted characters (twitter-text v3); the others count characters."""
+    api_version: str = ""
+    """The API version the client asks for: Graph ``v24.0`` on Facebook, ``YYYYMM`` on LinkedIn (X has one)."""
 
 
-_CHANNEL_DEFAULT_LIMITS = {"facebook": 63_206, "x": 280, "linkedin": 3_000}
+_CHANNEL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "facebook": {"max_chars": 63_206, "api_version": "v24.0"},
+    "x": {"max_chars": 280},
+    # LinkedIn retires a version about a year after its release (HTTP 426): update this yearly.
+    "linkedin": {"max_chars": 3_000, "api_version": "202610"},
+}
 
 
 def _default_channels() -> dict[str, ChannelSettings]:
-    return {name: ChannelSettings(max_chars=_CHANNEL_DEFAULT_LIMITS[name]) for name in CHANNELS}
+    return {name: ChannelSettings(**_CHANNEL_DEFAULTS[name]) for name in CHANNELS}
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,24 @@ def _validate_schedule(settings: ScheduleSettings) -> ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class EditorSettings:
+    """The staff's web editor (Decap CMS at ``/admin/``) and the GitHub routing (``postdesk editor-config``)."""
+
+    repo: str = "example-agency/postdesk"
+    """The GitHub repository ``owner/name`` the editor opens pull requests on."""
+    branch: str = "main"
+    """The branch submissions are merged into."""
+    base_url: str = ""
+    """The OAuth endpoint for the GitHub login: empty means Netlify's, else your own OAuth proxy's address."""
+    auth_endpoint: str = ""
+    """The path of the login on ``base_url`` (empty: Decap's default ``auth``)."""
+    communications_team: str = "@example-agency/communications"
+    """The GitHub team (or user) that reviews every submission and owns the settings (CODEOWNERS)."""
+    supervisors: Mapping[str, str] = field(default_factory=dict)
+    """Office name -> its supervisors' GitHub handles, space-separated (CODEOWNERS and the PR checklist)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting postdesk reads. ``root`` is the repository the settings came from."""
 
@@ -236,6 +261,7 @@ class Config:
     images: ImageSettings = field(default_factory=ImageSettings)
     confidentiality: ConfidentialityPolicy = field(default_factory=ConfidentialityPolicy)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    editor: EditorSettings = field(default_factory=EditorSettings)
 
     @functools.cached_property
     def content_dir(self) -> Path:
@@ -302,7 +328,7 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
     _expect(channels_raw, dict, "channels")
     _refuse_unknown(channels_raw, set(CHANNELS), "channels")
     channels = {
-        name: _build(ChannelSettings, {"max_chars": _CHANNEL_DEFAULT_LIMITS[name], **channels_raw.get(name, {})},
+        name: _build(ChannelSettings, {**_CHANNEL_DEFAULTS[name], **channels_raw.get(name, {})},
                      f"channels.{name}")
         for name in CHANNELS
     }
@@ -313,6 +339,7 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
         images=_build(ImageSettings, raw.get("images", {}), "images"),
         confidentiality=_build(ConfidentialityPolicy, raw.get("confidentiality", {}), "confidentiality"),
         schedule=_validate_schedule(_build(ScheduleSettings, raw.get("schedule", {}), "schedule")),
+        editor=_build(EditorSettings, raw.get("editor", {}), "editor"),
     )
     _validate_policy(config.confidentiality)
     try:
@@ -402,6 +429,7 @@ def config_as_toml(config: Config) -> str:
     section("images", config.images)
     section("confidentiality", config.confidentiality)
     section("schedule", config.schedule)
+    section("editor", config.editor)
     return "\n".join(lines) + "\n"
 
 

@@ -76,6 +76,7 @@ Progress = Callable[[str, str, str], None]
 """Told ``(item, channel, step)`` after each step; steps are listed in :data:`STEPS`."""
 
 STEPS = ("sending-recorded", "publishing-recorded", "published", "result-recorded")
+RATE_LIMITED = "rate limited"
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,17 @@ def _parse_stamp(text: str) -> dt.datetime | None:
 
 def due_slots(plan: Plan, ledgers: Mapping[str, ItemLedger], *, now: dt.datetime,
               channels: Collection[str] = CHANNELS) -> list[Slot]:
-    """The slots to post now, in slot order: come, wanted, still scheduled, past any retry time."""
+    """The slots to post now, in slot order: come, wanted, still scheduled, past any retry time.
+
+    A rate limit is the network's, not the item's: while one entry waits for a network's
+    reset, no post goes to that network.
+    """
+    paused = {channel for ledger in ledgers.values() for channel, entry in ledger.channels.items()
+              if entry.state == SCHEDULED and entry.reason.startswith(RATE_LIMITED)
+              and (_parse_stamp(entry.retry_after) or now) > now}
     due = []
     for slot in plan.slots:
-        if slot.at > now or slot.channel not in channels:
+        if slot.at > now or slot.channel not in channels or slot.channel in paused:
             continue
         entry = ledgers[slot.item].entry(slot.channel) if slot.item in ledgers else Entry()
         if entry.state != SCHEDULED:
@@ -162,7 +170,7 @@ def settle(entry: Entry, error: ChannelError, *, at: dt.datetime) -> Settled:
     label = CHANNEL_LABELS.get(error.channel, error.channel)
     if isinstance(error, RateLimited):
         until = dt.datetime.fromtimestamp(error.retry_at, dt.UTC)
-        reason = f"rate limited by {label} until {until:%Y-%m-%d %H:%M} UTC"
+        reason = f"{RATE_LIMITED} by {label} until {until:%Y-%m-%d %H:%M} UTC"
         return Settled(mark_paused(entry, at=at, reason=reason, retry_after=until), reason,
                        stop_channel=f"rate limited until {until:%H:%M} UTC")
     if isinstance(error, AuthFailed):

@@ -115,9 +115,9 @@ class Api:
     channel: str
     base_url: str
     classify: Classify
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # may hold a token
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)
     transport: httpx.BaseTransport | None = None
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
 
@@ -176,6 +176,7 @@ class Api:
             return response
         error = self.classify(response)
         error.message = redact(f"{what}: {error.message}", self.secrets)
+        error.args = (error.message,)  # repr() shows args: they must be the redacted text too
         error.channel = self.channel
         error.status = response.status_code
         if isinstance(error, Unavailable) and creates_post and response.status_code not in (502, 503):

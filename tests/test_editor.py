@@ -1,0 +1,307 @@
+"""The web editor's configuration and the GitHub path are generated from the one schema and the settings."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from postdesk.cli import main
+from postdesk.config import config_from_dict, load_config
+from postdesk.editor import (
+    CODEOWNERS,
+    CONFIG_YML,
+    DECAP_DIST,
+    PUBLIC_FOLDER,
+    build_admin,
+    codeowners_text,
+    decap_config,
+    decap_config_yaml,
+    decap_version,
+    github_new_file_url,
+    js_pattern,
+    pinned_bundle,
+    sri_hash,
+    submission_template,
+)
+from postdesk.schema import load_schema
+
+from .conftest import PROJECT, TODAY
+
+SCHEMA = load_schema()
+CONFIG = load_config(PROJECT)
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in node:
+        return node
+    target: Any = SCHEMA
+    for part in node["$ref"].removeprefix("#/").split("/"):
+        target = target[part]
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+def _schema_leaves(node: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], tuple[dict, bool]]:
+    """Every field of the schema by key path -> (its schema, required)."""
+    out = {}
+    required = set(node.get("required", ()))
+    for key, child in node.get("properties", {}).items():
+        child = _resolve(child)
+        out[(*prefix, key)] = (child, key in required)
+        items = child.get("items")
+        if child.get("type") == "object":
+            out.update(_schema_leaves(child, (*prefix, key)))
+        elif isinstance(items, dict) and _resolve(items).get("properties"):
+            out.update(_schema_leaves(_resolve(items), (*prefix, key)))
+    return out
+
+
+def _decap_leaves(fields: list[dict[str, Any]], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], dict]:
+    out = {}
+    for field in fields:
+        path = (*prefix, field["name"])
+        out[path] = field
+        if "fields" in field:
+            out.update(_decap_leaves(field["fields"], path))
+    return out
+
+
+@pytest.fixture(scope="module")
+def collection() -> dict[str, Any]:
+    return decap_config(CONFIG)["collections"][0]
+
+
+def test_every_schema_field_has_a_widget_with_its_name_label_hint_and_required_flag(collection):
+    schema_fields = _schema_leaves(SCHEMA)
+    widgets = _decap_leaves(collection["fields"])
+    assert set(widgets) - {("body",)} == set(schema_fields)
+    for path, (node, required) in schema_fields.items():
+        widget = widgets[path]
+        assert widget["required"] is required, path
+        assert widget["label"] == node.get("title", widget["label"])
+        assert node.get("description", "") in widget.get("hint", ""), path
+        if "enum" in node:
+            assert widget["widget"] == "select" and widget["options"] == node["enum"]
+    assert widgets[("channels",)]["multiple"] is True
+    assert widgets[("channels",)]["options"] == SCHEMA["$defs"]["channel"]["enum"]
+    assert (widgets[("channels",)]["min"], widgets[("channels",)]["max"]) == (1, 3)
+    assert widgets[("confidentiality_confirmed",)]["widget"] == "boolean"
+    assert widgets[("images", "file")]["widget"] == "image"
+    assert widgets[("images",)]["max"] == 4
+    assert widgets[("event", "date")]["format"] == "YYYY-MM-DD"
+    assert widgets[("event", "time")]["format"] == "HH:mm"
+    assert widgets[("event",)]["hint"].startswith("Required when the category is event")
+    assert widgets[("images", "release")]["hint"].endswith("Required when adults or minors can be recognised.")
+    assert widgets[("body",)]["widget"] == "markdown"
+
+
+def test_the_folder_file_names_and_photos_follow_the_format():
+    data = decap_config(CONFIG)
+    [collection] = data["collections"]
+    spec = SCHEMA["x-file-name"]
+    assert collection["folder"] == spec["folder"] and "." + collection["extension"] == spec["extension"]
+    assert collection["slug"] == "{{year}}-{{month}}-{{day}}-{{slug}}"
+    assert data["publish_mode"] == "editorial_workflow"
+    assert (data["backend"]["name"], data["backend"]["repo"], data["backend"]["branch"]) == (
+        "github", CONFIG.editor.repo, CONFIG.editor.branch)
+    assert data["media_folder"] == "content/media"
+    file_pattern = re.compile(SCHEMA["$defs"]["image"]["properties"]["file"]["pattern"])
+    assert file_pattern.match(f"{data['public_folder']}/photo.jpg")
+    assert data["public_folder"] == PUBLIC_FOLDER
+
+
+def test_oauth_settings_reach_the_backend(tmp_path):
+    config = config_from_dict({"editor": {"repo": "agency/desk", "branch": "trunk",
+                                          "base_url": "https://auth.example.gov",
+                                          "auth_endpoint": "oauth/authorize"}}, root=tmp_path)
+    backend = decap_config(config)["backend"]
+    assert backend["repo"] == "agency/desk" and backend["branch"] == "trunk"
+    assert backend["base_url"] == "https://auth.example.gov" and backend["auth_endpoint"] == "oauth/authorize"
+    assert "base_url" not in decap_config(CONFIG)["backend"]
+
+
+STRING_SAMPLES = ["", " ", "ab", "abcde", "  x  ", "x" * 120, "x" * 121, "x" * 2001, "jordan.reyes@example.gov",
+                  "not an email", "a@b.c", "https://example.gov/x", "http://example.gov", "https:// bad",
+                  "media/photo.jpg", "media/ x.jpg", "photo.jpg", "Capitol Plaza", "10:00", "BackToSchool"]
+
+
+def test_decap_patterns_accept_exactly_what_the_schema_accepts(collection):
+    """The JavaScript patterns are checked with Python's re (same syntax) against the schema validator."""
+    checked = 0
+    for path, widget in _decap_leaves(collection["fields"]).items():
+        if "pattern" not in widget:
+            continue
+        node, _required = _schema_leaves(SCHEMA)[path]
+        validator = jsonschema.Draft202012Validator({**node, "$defs": SCHEMA["$defs"]})
+        regex = re.compile(widget["pattern"][0])
+        for sample in STRING_SAMPLES + node.get("examples", []):
+            if not sample:
+                continue  # Decap leaves empty optional fields to `required`
+            assert bool(regex.search(sample)) == validator.is_valid(sample), (path, sample)
+            checked += 1
+    assert checked > 100
+    hashtag = _decap_leaves(collection["fields"])[("hashtags",)]["field"]
+    regex = re.compile(hashtag["pattern"][0])
+    assert regex.search("BackToSchool") and not regex.search("#Back") and not regex.search("1abc")
+
+
+def test_js_pattern_combines_lengths_and_the_pattern():
+    pattern = js_pattern({"minLength": 2, "maxLength": 4, "pattern": "^[a-z]+$"})
+    assert pattern is not None
+    verdicts = [bool(re.search(pattern, s)) for s in ("a", "ab", "abcd", "abcde", "aB")]
+    assert verdicts == [False, True, True, False, False]
+    assert js_pattern({}) is None
+
+
+def test_committed_config_yml_is_not_stale():
+    committed = (PROJECT / CONFIG_YML).read_text(encoding="utf-8")
+    assert committed == decap_config_yaml(CONFIG), "run: postdesk editor-config --write"
+    assert yaml.safe_load(committed) == decap_config(CONFIG)
+
+
+def test_editor_config_command_prints_and_writes(repo, capsys):
+    assert main(["--repo", str(repo.root), "editor-config"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == decap_config_yaml(repo.config)
+    assert main(["--repo", str(repo.root), "editor-config", "--write"]) == 0
+    assert (repo.root / CONFIG_YML).read_text(encoding="utf-8") == printed
+    assert "Wrote site/admin/config.yml" in capsys.readouterr().out
+    assert main(["--repo", str(repo.root), "editor-config", "--write"]) == 0
+    assert "Unchanged" in capsys.readouterr().out
+
+
+def test_index_html_pins_the_locked_decap_version_with_an_integrity_hash():
+    index = (PROJECT / "site/admin/index.html").read_text(encoding="utf-8")
+    version, integrity = pinned_bundle(index)
+    assert version == decap_version(PROJECT)
+    package = json.loads((PROJECT / "editor/package.json").read_text(encoding="utf-8"))
+    assert package["dependencies"]["decap-cms"] == version  # an exact pin, not a range
+    assert re.fullmatch(r"\d+\.\d+\.\d+", package["dependencies"]["decap-server"])
+    bundle = PROJECT / DECAP_DIST / "decap-cms.js"
+    if not bundle.is_file():
+        pytest.skip("decap-cms is not installed (npm ci --prefix editor): cannot compare the integrity hash")
+    assert sri_hash(bundle.read_bytes()) == integrity
+
+
+def test_sri_hash_is_the_sha384_the_browser_checks():
+    expected = "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"  # the example in the SRI spec
+    assert sri_hash(b"alert('Hello, world.');") == expected
+
+
+@pytest.mark.skipif(not (PROJECT / DECAP_DIST / "decap-cms.js").is_file(), reason="decap-cms is not installed")
+def test_build_admin_assembles_a_servable_folder(repo, tmp_path):
+    index = build_admin(repo.config, tmp_path / "admin", local_backend="http://127.0.0.1:9/api/v1", sources=PROJECT)
+    folder = index.parent
+    for name in ("index.html", "config.yml", "preview.js", "postdesk.js", "cards.css", "decap-cms.js"):
+        assert (folder / name).is_file(), name
+    assert (folder / "cards.css").read_bytes() == (PROJECT / "theme/static/css/cards.css").read_bytes()
+    assert yaml.safe_load((folder / "config.yml").read_text())["local_backend"] == {"url": "http://127.0.0.1:9/api/v1"}
+    settings = (folder / "postdesk.js").read_text()
+    assert '"limit": 280' in settings and "@MoChildrensDiv" in settings
+
+
+def test_build_admin_refuses_a_bundle_that_does_not_match(repo, tmp_path):
+    sources = tmp_path / "project"
+    (sources / "site/admin").mkdir(parents=True)
+    (sources / "site/admin/index.html").write_text((PROJECT / "site/admin/index.html").read_text())
+    dist = sources / DECAP_DIST
+    dist.mkdir(parents=True)
+    (dist / "decap-cms.js").write_text("tampered")
+    (dist.parent / "package.json").write_text(json.dumps({"version": decap_version(PROJECT)}))
+    from postdesk.errors import UsageError
+
+    with pytest.raises(UsageError, match="bundle differs"):
+        build_admin(repo.config, tmp_path / "out", sources=sources)
+    with pytest.raises(UsageError, match="not installed"):
+        build_admin(repo.config, tmp_path / "out", sources=tmp_path / "empty")
+
+
+def test_codeowners_routes_submissions_to_supervisors_and_the_team(tmp_path):
+    config = config_from_dict({"editor": {"communications_team": "@agency/comms", "supervisors": {
+        "Cole County Office": "@agency/cole", "Boone County Office": "@ann @bob"}}}, root=tmp_path)
+    lines = {line.split()[0]: line.split()[1:] for line in codeowners_text(config).splitlines()
+             if line and not line.startswith("#")}
+    assert lines["/content/submissions/"] == ["@agency/comms", "@agency/cole", "@ann", "@bob"]
+    assert lines["/content/media/"] == lines["/content/submissions/"]
+    assert lines["/postdesk.toml"] == ["@agency/comms"]
+    assert lines["/.github/"] == ["@agency/comms"]
+
+
+def test_committed_codeowners_is_not_stale():
+    committed = (PROJECT / CODEOWNERS).read_text(encoding="utf-8")
+    assert committed == codeowners_text(CONFIG), "run: postdesk codeowners --write"
+
+
+def test_pull_request_template_has_the_checklist():
+    text = (PROJECT / ".github/pull_request_template.md").read_text(encoding="utf-8")
+    for item in ("Supervisor routed", "Photos released", "Confidentiality confirmed"):
+        assert f"- [ ] **{item}:**" in text
+
+
+def test_submit_a_post_url_opens_github_with_a_template_that_passes_check(repo):
+    url = github_new_file_url(CONFIG)
+    parsed = urllib.parse.urlsplit(url)
+    assert parsed.netloc == "github.com"
+    assert parsed.path == f"/{CONFIG.editor.repo}/new/{CONFIG.editor.branch}/content/submissions"
+    query = urllib.parse.parse_qs(parsed.query)
+    assert query["filename"] == ["YYYY-MM-DD-short-title.md"]
+    [value] = query["value"]
+    assert value == submission_template()
+    rel = "content/submissions/2026-11-23-backpack-drive.md"
+    repo.write(rel, value)
+    from postdesk.check import check_submissions
+
+    report = check_submissions(repo.config, [rel], today=TODAY)
+    assert report.findings == []
+    for key in SCHEMA["properties"]:
+        assert f"{key}:" in value, f"the template does not mention {key}"
+
+
+def test_every_optional_field_in_the_template_works_when_uncommented(repo):
+    """Removing the leading '# ' from the commented example fields still gives a valid submission."""
+    text = submission_template()
+    lines = []
+    for line in text.splitlines():
+        if re.match(r"^# (?:[a-z_]+:|  )", line) and not line.startswith("# Replace"):
+            line = line[2:]
+        lines.append(line)
+    text = "\n".join(lines).replace("category: announcement", "category: event") + "\n"
+    text = text.replace("media/2030-12-01-backpacks.jpg", "media/2026-11-20-backpacks.jpg")
+    rel = "content/submissions/2026-11-23-backpack-drive.md"
+    repo.write(rel, text)
+    from postdesk.check import check_submissions
+
+    findings = check_submissions(repo.config, [rel], today=TODAY).findings
+    assert [f.rule for f in findings if f.is_error] == [], [f.message for f in findings]
+
+
+def test_preview_js_registers_the_shared_cards_and_the_x_count():
+    script = (PROJECT / "site/admin/preview.js").read_text(encoding="utf-8")
+    assert 'CMS.registerPreviewStyle("cards.css")' in script
+    assert 'CMS.registerPreviewTemplate("submissions"' in script
+    for css_class in ("pd-card", "pd-header", "pd-avatar", "pd-text", "pd-overflow", "pd-count", "pd-alt"):
+        assert css_class in script
+        assert f".{css_class}" in (PROJECT / "theme/static/css/cards.css").read_text(encoding="utf-8")
+
+
+def test_the_committed_admin_folder_is_only_what_is_documented():
+    names = sorted(p.name for p in (PROJECT / "site/admin").iterdir())
+    assert names == ["config.yml", "index.html", "preview.js"]
+
+
+def test_config_yml_is_valid_for_decaps_own_schema_where_it_is_checked_here(collection):
+    """Decap refuses unknown widget options silently; at least every field has a known widget."""
+    known = {"string", "text", "select", "boolean", "object", "list", "datetime", "image", "markdown"}
+    assert {w["widget"] for w in _decap_leaves(collection["fields"]).values()} <= known
+
+
+
+def test_the_readme_submit_a_post_link_is_the_generated_one():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert f"**[Submit a post]({github_new_file_url(CONFIG)})**" in readme, "regenerate the link in the README"
+    assert "![The web editor" in readme and (PROJECT / "docs/editor.png").is_file()

@@ -1,0 +1,336 @@
+"""The Facebook Page client: Graph API feed and photo endpoints.
+
+How a post goes out (``/work/shared/PLATFORMS.md``, "Facebook Graph"; every path starts
+with ``/{api_version}/{page-id}``):
+
+* **no photo**: ``POST /feed`` with ``message`` and ``link`` (the link gives the post
+  its preview card);
+* **one photo**: ``POST /photos``, multipart, with the file as ``source``, the text as
+  ``caption`` and ``alt_text_custom``. This one call creates the post, so
+  ``before_publish`` is called right before it, with no media ids: nothing was
+  uploaded before it;
+* **several photos**: each is uploaded with ``published=false`` (an unpublished photo is
+  invisible and publishes nothing), then ``POST /feed`` with ``message`` and
+  ``attached_media[i]={"media_fbid": "<id>"}`` (JSON-encoded form fields) creates one
+  post showing them in order.
+
+With photos the ``link`` field is not sent: Facebook shows either a link card or
+photos, and the text already carries the link (``posttext`` adds it).
+
+The Page token travels in the ``Authorization: Bearer`` header, which Graph accepts as
+well as its ``access_token`` parameter, so no URL (in an error, a log or ``--dry-run``)
+ever holds it.
+
+The post's address is ``https://www.facebook.com/{page-id}/posts/{post-id}``, built from
+the ``{page-id}_{post-id}`` id Graph returns: it costs no second call (asking for
+``permalink_url`` would, with a read permission), and Facebook redirects it to the
+post's canonical permalink.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Self
+from urllib.parse import quote
+
+import httpx
+
+from ..config import ChannelSettings
+from ..errors import AuthFailed, ChannelError, ConfigError, DuplicatePost, RateLimited, Rejected, Unavailable
+from .base import Api, BeforePublish, OutgoingPost, Photo, Published, RetryPolicy, json_or_empty, read_photo, redact
+
+__all__ = [
+    "API_URL_VARIABLE",
+    "CREDENTIALS",
+    "DEFAULT_API_URL",
+    "FacebookClient",
+    "classify",
+    "feed_fields",
+    "from_env",
+    "post_url",
+    "throttle_retry_at",
+]
+
+CREDENTIALS = (("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_TOKEN"),)
+API_URL_VARIABLE = "POSTDESK_FACEBOOK_API_URL"
+DEFAULT_API_URL = "https://graph.facebook.com"
+
+TOKEN_SECRET = "FACEBOOK_PAGE_TOKEN"
+DEFAULT_THROTTLE_WAIT = 15 * 60.0
+"""Seconds to wait when a throttled answer carries no estimate: Graph's usage windows are
+rolling hours, and a quarter of an hour lets a scheduled run try again soon without
+hammering a Page that is over its limit."""
+
+THROTTLE_CODES = frozenset({4, 17, 32, 613})
+TOKEN_CODES = frozenset({102, 104, 190})
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
+TRANSIENT_CODES = frozenset({1, 2})
+BLOCKED_CODE = 368
+DUPLICATE_CODE = 506
+USAGE_HEADERS = ("X-Business-Use-Case-Usage", "X-Page-Usage", "X-App-Usage")
+"""Where Graph says how close a caller is to its limits, and when a throttle lifts."""
+
+TOKEN_SUBCODES = {
+    458: "the app was removed from the account that made the token",
+    460: "the password of the account that made the token changed",
+    463: "the token expired",
+    464: "the account that made the token is not confirmed",
+    467: "the token is no longer valid (logged out or revoked)",
+    492: "the account that made the token no longer has a role on the Page",
+}
+
+_VERSION = re.compile(r"v\d+\.\d+")
+
+
+def from_env(env: Mapping[str, str], settings: ChannelSettings, *, policy: RetryPolicy,
+             transport: httpx.BaseTransport | None = None) -> FacebookClient | None:
+    """A client for the Page named in ``env``, or None when the Page id or token is missing.
+
+    Values are stripped: a secret pasted with a trailing newline would otherwise be refused.
+    """
+    page_id = (env.get("FACEBOOK_PAGE_ID") or "").strip()
+    token = (env.get(TOKEN_SECRET) or "").strip()
+    if not (page_id and token):
+        return None
+    return FacebookClient(page_id=page_id, token=token, api_version=settings.api_version,
+                          base_url=env.get(API_URL_VARIABLE) or DEFAULT_API_URL, policy=policy, transport=transport)
+
+
+class FacebookClient:
+    """Posts to one Facebook Page. Use as a context manager, or call :meth:`close`."""
+
+    name: ClassVar[str] = "facebook"
+
+    def __init__(self, *, page_id: str, token: str, api_version: str, base_url: str = DEFAULT_API_URL,
+                 policy: RetryPolicy | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        if not _VERSION.fullmatch(api_version):
+            raise ConfigError(f"channels.facebook.api_version is {api_version!r}, not a Graph API version.",
+                              hint="Set [channels.facebook] api_version in postdesk.toml to a version such as "
+                                   "'v24.0' (see Meta's Graph API changelog for the current one).")
+        policy = policy or RetryPolicy()
+        self.page_id = page_id
+        self.api_version = api_version
+        self._api = Api(channel=self.name, base_url=base_url, classify=functools.partial(classify, clock=policy.clock),
+                        headers={"Authorization": f"Bearer {token}"}, policy=policy, secrets=(token,),
+                        transport=transport)
+
+    def __repr__(self) -> str:
+        return f"FacebookClient(page_id={self.page_id!r}, api_version={self.api_version!r})"
+
+    def close(self) -> None:
+        self._api.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ publishing
+
+    def publish(self, post: OutgoingPost, *, before_publish: BeforePublish) -> Published:
+        """Upload the photos, call ``before_publish``, create the post (see the module docstring)."""
+        files = [read_photo(photo) for photo in post.photos]  # all readable before anything is sent
+        if len(files) == 1:
+            before_publish([])
+            response = self._api.request("POST", self._edge("photos"), creates_post=True,
+                                         data=photo_fields(post.photos[0], caption=post.text),
+                                         files={"source": (post.photos[0].path.name, files[0], "image/jpeg")})
+            return self._published(response, key="post_id")
+        media_ids = [self._upload_unpublished(photo, data) for photo, data in zip(post.photos, files, strict=True)]
+        before_publish(media_ids)
+        response = self._api.request("POST", self._edge("feed"), creates_post=True, data=feed_fields(post, media_ids))
+        return self._published(response, key="id")
+
+    def _upload_unpublished(self, photo: Photo, data: bytes) -> str:
+        response = self._api.request("POST", self._edge("photos"), data=photo_fields(photo, caption=None),
+                                     files={"source": (photo.path.name, data, "image/jpeg")})
+        photo_id = json_or_empty(response).get("id")
+        if not isinstance(photo_id, str) or not photo_id:
+            raise Unavailable(f"Facebook accepted the photo {photo.path.name} but its answer has no id.",
+                              channel=self.name, status=response.status_code,
+                              hint="Nothing was posted; postdesk tries again on its next run.")
+        return photo_id
+
+    def _published(self, response: httpx.Response, *, key: str) -> Published:
+        post_id = json_or_empty(response).get(key)
+        if not isinstance(post_id, str) or not post_id:
+            raise Unavailable("Facebook answered the post request without the post's id: the post may exist.",
+                              channel=self.name, status=response.status_code, maybe_sent=True,
+                              hint="Look at the Page: record the post if it is there, post again if it is not.")
+        return Published(post_id=post_id, url=post_url(post_id))
+
+    def _edge(self, edge: str) -> str:
+        return f"/{self.api_version}/{quote(self.page_id, safe='')}/{edge}"
+
+    # ------------------------------------------------------------------ dry run
+
+    def describe(self, post: OutgoingPost) -> list[str]:
+        """One line per request :meth:`publish` would send; ids Facebook hands out are placeholders."""
+        base = str(self._api.base_url).rstrip("/")
+
+        def line(edge: str, fields: Mapping[str, str], photo: Photo | None = None) -> str:
+            parts = [f"POST {base}{self._edge(edge)}"]
+            if photo is not None:
+                parts.append(f"source={_file_summary(photo)}")
+            parts.extend(f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in fields.items())
+            return "  ".join(parts)
+
+        if len(post.photos) == 1:
+            lines = [line("photos", photo_fields(post.photos[0], caption=post.text), post.photos[0])]
+        else:
+            lines = [line("photos", photo_fields(photo, caption=None), photo) for photo in post.photos]
+            placeholders = [f"<id of photo {number}>" for number in range(1, len(post.photos) + 1)]
+            lines.append(line("feed", feed_fields(post, placeholders)))
+        return [redact(text, self._api.secrets) for text in lines]
+
+
+def photo_fields(photo: Photo, *, caption: str | None) -> dict[str, str]:
+    """The form fields of a photo upload: a caption publishes it as a post, no caption keeps it unpublished."""
+    fields = {"caption": caption} if caption is not None else {"published": "false"}
+    if photo.alt:
+        fields["alt_text_custom"] = photo.alt
+    return fields
+
+
+def feed_fields(post: OutgoingPost, media_ids: Sequence[str]) -> dict[str, str]:
+    """The form fields of ``POST /feed``: the text, the link when there are no photos, the photos in order."""
+    fields = {"message": post.text}
+    if post.link and not media_ids:
+        fields["link"] = post.link
+    for index, media_id in enumerate(media_ids):
+        fields[f"attached_media[{index}]"] = json.dumps({"media_fbid": media_id})
+    return fields
+
+
+def post_url(post_id: str) -> str:
+    """The public address of a post from Graph's ``{page-id}_{post-id}`` id."""
+    page, separator, story = post_id.partition("_")
+    if separator and page and story:
+        return f"https://www.facebook.com/{page}/posts/{story}"
+    return f"https://www.facebook.com/{post_id}"
+
+
+def _file_summary(photo: Photo) -> str:
+    try:
+        return f"{photo.path.name} ({photo.path.stat().st_size:,} bytes)"
+    except OSError:
+        return f"{photo.path.name} (cannot be read)"
+
+
+# ---------------------------------------------------------------------- errors
+
+def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time) -> ChannelError:
+    """Graph's error ``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`` as a ChannelError.
+
+    ==========================  ================================================================
+    code                        class
+    ==========================  ================================================================
+    4, 17, 32, 613 (or 429)     RateLimited: ``retry_at`` from :func:`throttle_retry_at`
+    190, 102, 104               AuthFailed(FACEBOOK_PAGE_TOKEN): make a new long-lived Page token
+    10, 200–299                 AuthFailed(FACEBOOK_PAGE_TOKEN): the token lacks pages_manage_posts
+    368                         Rejected: the Page is temporarily blocked for policy, a person must look
+    506                         DuplicatePost
+    1, 2, any 5xx               Unavailable
+    100, anything else          Rejected, with Facebook's message and ``fbtrace_id`` for Meta support
+    ==========================  ================================================================
+
+    The code decides before the HTTP status: Graph sends most errors as 400 whatever they mean.
+    """
+    error = _graph_error(response)
+    code, subcode = _as_int(error.get("code")), _as_int(error.get("error_subcode"))
+    said = _what_facebook_said(response, error, code, subcode)
+    if code in THROTTLE_CODES or response.status_code == 429:
+        retry_at = throttle_retry_at(response.headers, clock=clock)
+        minutes = max(1, round((retry_at - clock()) / 60))
+        return RateLimited(f"Facebook is limiting this app's or Page's requests ({said}); "
+                           f"it allows more in about {minutes} minutes.", retry_at=retry_at,
+                           hint="Nothing to fix: postdesk posts it on a later run. If this keeps happening, "
+                                "check which other tools use this Page's token.")
+    if code in TOKEN_CODES:
+        why = TOKEN_SUBCODES.get(subcode or 0, "the token is not valid")
+        return AuthFailed(f"Facebook refused the Page access token: {why} ({said}).", secrets=(TOKEN_SECRET,),
+                          hint="Generate a new long-lived Page access token (from a long-lived user token of a "
+                               "Page admin, in the Graph API Explorer or Meta Business Suite) and store it as "
+                               f"the {TOKEN_SECRET} secret.")
+    if code in PERMISSION_CODES:
+        return AuthFailed(f"The Page access token lacks the pages_manage_posts permission ({said}).",
+                          secrets=(TOKEN_SECRET,),
+                          hint="Generate a new Page access token with pages_manage_posts, pages_read_engagement "
+                               "and pages_show_list, made by someone who may create content on the Page, and "
+                               f"store it as the {TOKEN_SECRET} secret.")
+    if code == BLOCKED_CODE:
+        return Rejected(f"Facebook has temporarily blocked this Page from posting for a policy reason ({said}).",
+                        hint="A person must look: open the Page in Meta Business Suite (Support Inbox, Page "
+                             "quality) to see why and until when. postdesk will not retry.")
+    if code == DUPLICATE_CODE:
+        return DuplicatePost(f"Facebook already has a post with this text ({said}).",
+                             hint="It counts as posted. To post it again, change the text.")
+    if code in TRANSIENT_CODES or response.status_code >= 500:
+        return Unavailable(f"Facebook could not handle the request ({said}).",
+                           hint="A passing problem at Facebook: postdesk tries again on a later run.")
+    return Rejected(f"Facebook refused the request ({said}).",
+                    hint="A person must look: fix what Facebook names. Quote the fbtrace_id to Meta support "
+                         "if the message is unclear.")
+
+
+def throttle_retry_at(headers: Mapping[str, str], *, clock: Callable[[], float] = time.time) -> float:
+    """When a throttle lifts: ``estimated_time_to_regain_access`` (whole minutes) in a usage header.
+
+    The largest estimate among ``X-Business-Use-Case-Usage``, ``X-Page-Usage`` and
+    ``X-App-Usage`` wins; an estimate of 0 on a throttled answer counts as one minute
+    (Graph rounds down). Without any estimate: now + 15 minutes (``DEFAULT_THROTTLE_WAIT``).
+    """
+    minutes = [value for name in USAGE_HEADERS for value in _regain_minutes(_json_header(headers.get(name)))]
+    if not minutes:
+        return clock() + DEFAULT_THROTTLE_WAIT
+    return clock() + max(1.0, max(minutes)) * 60.0
+
+
+def _regain_minutes(value: Any) -> list[float]:
+    """Every ``estimated_time_to_regain_access`` number anywhere in a parsed usage header."""
+    if isinstance(value, dict):
+        found = [float(v) for k, v in value.items()
+                 if k == "estimated_time_to_regain_access" and isinstance(v, int | float) and not isinstance(v, bool)]
+        return found + [m for v in value.values() if isinstance(v, dict | list) for m in _regain_minutes(v)]
+    if isinstance(value, list):
+        return [m for item in value for m in _regain_minutes(item)]
+    return []
+
+
+def _json_header(value: str | None) -> Any:
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
+def _graph_error(response: httpx.Response) -> dict[str, Any]:
+    error = json_or_empty(response).get("error")
+    return error if isinstance(error, dict) else {}
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _what_facebook_said(response: httpx.Response, error: Mapping[str, Any], code: int | None,
+                        subcode: int | None) -> str:
+    """Facebook's own words with the code and trace id, e.g. ``(#100) Invalid parameter, code 100, fbtrace_id A1``."""
+    message = str(error.get("message") or "").strip() or f"HTTP {response.status_code} with no error details"
+    details = [f"code {code}"] if code is not None else []
+    if subcode is not None:
+        details.append(f"subcode {subcode}")
+    if error.get("fbtrace_id"):
+        details.append(f"fbtrace_id {error['fbtrace_id']}")
+    return ", ".join([message, *details])
