@@ -7,15 +7,23 @@ repository is rebuilt every time, the project's own content/ is never touched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from postdesk.channels import credential_names
+from postdesk.fakes.facebook import FakeFacebook
+from postdesk.fakes.linkedin import FakeLinkedIn
+from postdesk.fakes.x import FakeX
+from postdesk.model import CHANNELS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "build" / "demo"
 PREVIEW = ROOT / "build" / "demo-preview"
 SCHEDULE = (ROOT / "tools" / "postdesk" / "schedule.py").exists()
+POST_AT = "2030-07-24T17:00"
 POSTDESK = [sys.executable, "-m", "postdesk", "--repo", str(DEMO)]
 
 BAD_SUBMISSION = """---
@@ -42,13 +50,20 @@ def step(title: str) -> None:
     print(f"\n\033[1m== {title}\033[0m", flush=True)
 
 
-def run(*args: str, expect: int = 0) -> None:
+def run(*args: str, expect: int = 0, env: dict[str, str] | None = None) -> None:
     is_postdesk = args[: len(POSTDESK)] == tuple(POSTDESK)
     shown = " ".join(["postdesk", *args[len(POSTDESK) :]]) if is_postdesk else " ".join(args)
     print(f"$ {shown}", flush=True)
-    code = subprocess.run(args, cwd=DEMO, check=False).returncode
+    code = subprocess.run(args, cwd=DEMO, check=False, env=env or _without_credentials()).returncode
     if code != expect:
         sys.exit(f"demo: '{shown}' exited {code}, expected {expect}")
+
+
+def _without_credentials() -> dict[str, str]:
+    """The demo never posts for real: credentials a developer has exported are left out."""
+    names = {name for channel in CHANNELS for group in credential_names(channel) for name in group}
+    return {key: value for key, value in os.environ.items()
+            if key not in names and not key.startswith("POSTDESK_")}
 
 
 def git(*args: str) -> None:
@@ -94,6 +109,17 @@ def main() -> None:
     # The demo's site is opened from disk, so its address is the folder itself.
     run(*POSTDESK, "site", "--include-unposted", "--today", "2026-11-23",
         "--siteurl", (DEMO / "output" / "site").as_uri())
+
+    step(f"6. Posting, without credentials: a dry run prints exactly what would be sent at {POST_AT}")
+    run(*POSTDESK, "post", "--dry-run", "--now", POST_AT)
+
+    step("7. Posting to loopback fakes of Facebook, X and LinkedIn: each step committed to the ledger")
+    with FakeFacebook() as facebook, FakeX() as x, FakeLinkedIn() as linkedin:
+        env = {**_without_credentials(), **facebook.env(), **x.env(), **linkedin.env()}
+        run(*POSTDESK, "post", "--now", POST_AT, env=env)
+        run(*POSTDESK, "post", "--now", POST_AT, env=env)  # again: nothing is posted twice
+    run(*POSTDESK, "ledger")
+    run(*POSTDESK, "site", "--today", "2026-11-23", "--siteurl", (DEMO / "output" / "site").as_uri())
 
     print("\nDemo finished. The scratch repository is in", DEMO)
     print(f"Open the preview: file://{PREVIEW / 'index.html'}")

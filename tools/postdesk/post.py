@@ -247,9 +247,9 @@ def _approved_submission(config: Config, item: str) -> Submission | None:
 
 
 def describer_for(channel: str, config: Config, env: Mapping[str, str]) -> Channel | None:
-    """A client for ``describe`` only: missing credentials are filled with ``<NAME>`` placeholders."""
+    """A client for ``describe`` only: a missing credential is shown by its variable's name."""
     names = credential_names(channel)[0]
-    filled = {**env, **{name: f"<{name}>" for name in names if not env.get(name)}}
+    filled = {**env, **{name: name for name in names if not env.get(name)}}
     return client_for(channel, config, filled)
 
 
@@ -311,7 +311,7 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
                 run.dry_run += [f"  {line}" for line in describer.describe(post)] if describer else []
                 if describer is not None:
                     _close(describer)
-                why = run.stopped.get(channel, "dry run: nothing sent")
+                why = run.stopped.get(channel, "nothing sent")
                 run.outcomes.append(Outcome(slot.item, channel, "dry-run" if dry_run else "skipped", why))
                 continue
             outcome, stop = _send(config, client, post, run_id=run_id, now=now, record=record, progress=progress,
@@ -385,7 +385,7 @@ def _send(config: Config, client: Channel, post: OutgoingPost, *, run_id: str, n
     save(mark_posted(entry, at=now, post_id=published.post_id, url=published.url),
          f"Ledger: posted {item} on {label}")
     progress(item, channel, "result-recorded")
-    return Outcome(item, channel, POSTED, f"posted: {published.url}", url=published.url), ""
+    return Outcome(item, channel, POSTED, published.url, url=published.url), ""
 
 
 def recover_interrupted(config: Config, *, now: dt.datetime, record: Record) -> list[Outcome]:
