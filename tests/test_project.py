@@ -44,7 +44,7 @@ LAYERS = {
     "cli": 3,
     "check": 2, "report": 2, "preview": 2, "site": 2, "approve": 2, "schedule": 2, "editorial": 2, "ledger": 1,
     "editor": 2, "newsubmission": 2,
-    "post": 2, "fakes": 2, "channels": 1,
+    "post": 2, "fakes": 2, "channels": 1, "monitor": 2,
     "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1, "faces": 1,
     "model": 0, "config": 0, "errors": 0,
 }
@@ -155,3 +155,15 @@ def test_the_post_workflow_runs_hourly_in_the_publish_group_with_secrets_only_wh
             "X_ACCESS_TOKEN_SECRET", "X_USER_TOKEN", "LINKEDIN_ORGANIZATION_ID", "LINKEDIN_ACCESS_TOKEN"} <= names
     assert workflow["jobs"]["site"]["needs"] == "post"
     assert "secrets." not in (PROJECT / ".github/workflows/site.yml").read_text(encoding="utf-8")
+
+
+def test_the_monitor_workflow_keeps_network_secrets_away_from_the_issue_step():
+    workflow, _text = _workflow("monitor.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
+    assert workflow["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+    job = workflow["jobs"]["monitor"]
+    assert job["permissions"] == {"contents": "write", "issues": "write"}
+    with_secrets = [step for step in job["steps"] if "secrets." in str(step)]
+    assert len(with_secrets) == 1 and "postdesk monitor" in with_secrets[0]["run"]
+    issue_step = next(step for step in job["steps"] if "gh issue" in str(step.get("run", "")))
+    assert "secrets." not in str(issue_step) and "issue-title.txt" in issue_step["run"]

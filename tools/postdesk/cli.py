@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only this network (repeatable; default: all)")
     post.add_argument("--push", action="store_true", help="push every ledger commit as it is made")
 
+    monitor = commands.add_parser("monitor", help="fetch new replies and engagement, write the digest, remember them")
+    monitor.add_argument("--since", type=_datetime, metavar="YYYY-MM-DDTHH:MM",
+                         help="report only comments written after this local time (default: every one not seen yet)")
+    monitor.add_argument("--out", type=Path, default=Path("output/monitor"), metavar="DIR",
+                         help="where digest.md, issue.md and digest.html go (default: output/monitor)")
+    monitor.add_argument("--now", type=_datetime, metavar="YYYY-MM-DDTHH:MM", help="run as if it were this local time")
+    monitor.add_argument("--push", action="store_true", help="push the commit of what was seen")
+
     ledger = commands.add_parser("ledger", help="show the posts that need a person, or settle one")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", parser_class=_Parser)
     ledger_commands.add_parser("show", help="every post that is failed, unknown or waiting to retry (the default)")
@@ -363,6 +371,33 @@ def _cmd_post(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if run.ok else EXIT_FINDINGS
 
 
+def _cmd_monitor(args: argparse.Namespace, out: TextIO) -> int:
+    from .model import CHANNEL_LABELS
+    from .monitor import FYI, MUST_HIDE, NEEDS_REPLY, monitor
+
+    config = _config(args)
+    folder = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    since = _now(config, args.since) if args.since else None
+    run = monitor(config, env=os.environ, now=_now(config, args.now), since=since, out=folder,
+                  record=_recorder(config, push=args.push))
+    counts = {kind: len(run.of_kind(kind)) for kind in (MUST_HIDE, NEEDS_REPLY, FYI)}
+    out.write(f"Watched {len(run.watched)} post{'s' if len(run.watched) != 1 else ''}: {len(run.new)} new "
+              f"comment{'s' if len(run.new) != 1 else ''} ({counts[MUST_HIDE]} must hide, "
+              f"{counts[NEEDS_REPLY]} need a reply, {counts[FYI]} fyi).\n")
+    for note in run.notes:
+        out.write(f"note: {note}\n")
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for report in run.of_kind(MUST_HIDE):
+        line = f"MUST HIDE on {CHANNEL_LABELS[report.comment.channel]}: {report.comment.url}"
+        out.write(f"::warning title=postdesk monitor::{line}\n" if on_github else f"{line}\n")
+    for item, channel, comment in run.overdue:
+        line = (f"OVERDUE: a must-hide comment on {CHANNEL_LABELS[channel]} ({item}) is still visible after "
+                f"{config.monitor.must_hide_within_hours} h: {comment.url}")
+        out.write(f"::error title=postdesk monitor::{line}\n" if on_github else f"{line}\n")
+    out.write(f"Digest: {folder / 'digest.md'} and {folder / 'digest.html'}\n")
+    return EXIT_OK if run.ok else EXIT_FINDINGS
+
+
 def _cmd_ledger(args: argparse.Namespace, out: TextIO) -> int:
     from .ledger import NEEDS_A_PERSON, SCHEDULED, all_ledgers
     from .model import CHANNEL_LABELS
@@ -503,6 +538,7 @@ _HANDLERS = {
     "queue": _cmd_queue,
     "post": _cmd_post,
     "ledger": _cmd_ledger,
+    "monitor": _cmd_monitor,
     "schema": _cmd_schema,
     "config": _cmd_config,
     "scrub": _cmd_scrub,

@@ -220,6 +220,13 @@ def _parse_minutes(text: str, part: str, where: str, *, may_be_midnight: bool) -
     return minutes
 
 
+def _validate_monitor(settings: MonitorSettings) -> MonitorSettings:
+    if settings.days < 1 or settings.must_hide_within_hours < 1:
+        raise ConfigError("monitor.days and monitor.must_hide_within_hours must be at least 1.",
+                          hint="Set them in [monitor] in postdesk.toml, or remove them for the defaults (14 and 2).")
+    return settings
+
+
 def _validate_schedule(settings: ScheduleSettings) -> ScheduleSettings:
     """Check every window now; a network not listed keeps the default window."""
     _refuse_unknown(settings.windows, set(CHANNELS), "schedule.windows")
@@ -251,6 +258,25 @@ class EditorSettings:
     """Office name -> its supervisors' GitHub handles, space-separated (CODEOWNERS and the PR checklist)."""
 
 
+DEFAULT_HOTLINE_GUIDANCE = (
+    "If a child may be in danger right now, call 911. To report suspected abuse or neglect, call the "
+    "Child Abuse and Neglect Hotline at 1-800-392-3738 (24 hours). Reply publicly with the hotline number only; "
+    "never ask for details in comments, and hide the comment if it names anyone."
+)
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """``postdesk monitor``: which posts are watched and how fast must-hide comments must be handled."""
+
+    days: int = 14
+    """Posts are watched for replies and engagement for this many days after posting."""
+    must_hide_within_hours: int = 2
+    """A comment that must be hidden and is still visible after this long fails the run loudly."""
+    hotline_guidance: str = DEFAULT_HOTLINE_GUIDANCE
+    """Shown in the digest next to every comment that may report abuse or neglect."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting postdesk reads. ``root`` is the repository the settings came from."""
@@ -262,6 +288,7 @@ class Config:
     confidentiality: ConfidentialityPolicy = field(default_factory=ConfidentialityPolicy)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     editor: EditorSettings = field(default_factory=EditorSettings)
+    monitor: MonitorSettings = field(default_factory=MonitorSettings)
 
     @functools.cached_property
     def content_dir(self) -> Path:
@@ -340,6 +367,7 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
         confidentiality=_build(ConfidentialityPolicy, raw.get("confidentiality", {}), "confidentiality"),
         schedule=_validate_schedule(_build(ScheduleSettings, raw.get("schedule", {}), "schedule")),
         editor=_build(EditorSettings, raw.get("editor", {}), "editor"),
+        monitor=_validate_monitor(_build(MonitorSettings, raw.get("monitor", {}), "monitor")),
     )
     _validate_policy(config.confidentiality)
     try:
@@ -430,6 +458,7 @@ def config_as_toml(config: Config) -> str:
     section("confidentiality", config.confidentiality)
     section("schedule", config.schedule)
     section("editor", config.editor)
+    section("monitor", config.monitor)
     return "\n".join(lines) + "\n"
 
 

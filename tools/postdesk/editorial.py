@@ -48,6 +48,7 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     backlog = [_backlog_entry(config, item, sub, today) for item, sub in subs.items()
                if sub.deadline is None]
     backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
+    from .monitor import performance
     from .schedule import is_waiting
 
     at_risk = [slot for slot in queue.get("slots", []) if slot.get("at_risk")] + [
@@ -61,7 +62,9 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
         waiting=waiting,
         by_office=Counter(sub.office for sub in subs.values()).most_common(),
         by_category=Counter(sub.category for sub in subs.values()).most_common(),
-        approved=len(subs), scheduled=len(scheduled_items))
+        approved=len(subs), scheduled=len(scheduled_items),
+        performance=[(title, performance(config, by=by)) for title, by in
+                     (("By category", "category"), ("By office", "office"), ("By weekday posted", "weekday"))])
     output.mkdir(parents=True, exist_ok=True)
     page = output / "index.html"
     page.write_text(html, encoding="utf-8")

@@ -20,7 +20,8 @@ submission are *not* exceptions, they are :class:`postdesk.model.Finding` values
     │   ├── OutdatedVersion  the configured API version was retired
     │   ├── Unavailable      5xx, timeouts, connection errors (``maybe_sent`` if the
     │   │                    request may have been processed)
-    │   └── Rejected         the network refused the content itself (4xx): a person must look
+    │   ├── Rejected         the network refused the content itself (4xx): a person must look
+    │   └── NotOffered       the account's API plan does not include this (X's search tiers)
     └── LedgerError          the record of what was posted is inconsistent
 """
 
@@ -126,3 +127,10 @@ class Rejected(ChannelError):
 
 class LedgerError(PostdeskError):
     """The ledger of posted items is inconsistent."""
+
+
+class NotOffered(ChannelError):
+    """The account's API access level does not include this endpoint (e.g. X's recent search on a basic tier).
+
+    Not a failure of postdesk or of the credentials: the monitor says so once and carries on.
+    """

@@ -92,6 +92,52 @@ class Channel(Protocol):
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A comment or reply on one of the agency's posts, as the monitor reports it.
+
+    ``id`` is the network's id for the comment (unique per network); ``post_id`` the
+    ledger's id of the post it belongs to; ``created_at`` ISO 8601 in UTC
+    (``2030-07-22T15:04:05Z``); ``url`` a direct link a person can open to answer or hide it.
+    """
+
+    id: str
+    channel: str
+    post_id: str
+    text: str
+    created_at: str
+    url: str
+    author: str = ""
+    parent_id: str = ""
+    """The comment this one answers, when it is a reply to a comment."""
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """What a network says about one post; ``None`` where its API does not offer the number."""
+
+    reactions: int | None = None
+    """Reactions or likes."""
+    shares: int | None = None
+    """Shares, reposts."""
+    comments: int | None = None
+    impressions: int | None = None
+
+
+class Watcher(Protocol):
+    """What the monitor asks of every network client (the same classes as :class:`Channel`)."""
+
+    name: ClassVar[str]
+
+    def comments(self, post_id: str, *, since: str = "") -> list[Comment]:
+        """Every comment on the post (newer than ``since``, ISO UTC, when the API can filter), all pages."""
+        ...
+
+    def engagement(self, post_id: str) -> Engagement:
+        """The post's reactions, shares, comments and impressions, where the API offers them."""
+        ...
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """How hard a client tries within one run. Tests pass ``sleep`` and ``clock`` to run instantly."""
 
