@@ -40,8 +40,8 @@ INSTANT = RetryPolicy(sleep=lambda _seconds: None)
 class Networks:
     """The three fakes, running; ``env`` holds every credential and API address."""
 
-    def __init__(self) -> None:
-        self.facebook, self.x, self.linkedin = FakeFacebook(), FakeX(), FakeLinkedIn()
+    def __init__(self, clock=time.time) -> None:
+        self.facebook, self.x, self.linkedin = FakeFacebook(), FakeX(clock=clock), FakeLinkedIn()
 
     def __enter__(self) -> Networks:
         for fake in self.all:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
+import pytest
+
+from postdesk import site_build
 from postdesk.approve import approve
 from postdesk.cli import main
 from postdesk.editorial import build_editorial
-from postdesk.site import build_public_site
+from postdesk.site import MANIFEST, build_public_site, build_site, public_items, write_sitemap
 
 from .conftest import TODAY
 from .test_approve import merge_examples
@@ -120,3 +125,122 @@ def test_rebuild_renders_only_what_changed(repo, tmp_path):
         {"channels": {"x": {"state": "posted", "url": "https://x.com/agency/status/1"}}}), encoding="utf-8")
     build_public_site(repo.config, output=out, include_unposted=True)
     assert "https://x.com/agency/status/1" in old_page.read_text(encoding="utf-8")  # its links changed: rewritten
+
+
+def site_files(folder: Path, *, leave_out: tuple[str, ...] = ()) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.name not in leave_out}
+
+
+def assert_same_site(built: Path, expected: Path, *, leave_out: tuple[str, ...] = ()) -> None:
+    got, wanted = site_files(built, leave_out=leave_out), site_files(expected, leave_out=leave_out)
+    assert sorted(got) == sorted(wanted)
+    assert [name for name in wanted if got[name] != wanted[name]] == []
+
+
+def posted(repo, item: str, url: str) -> None:
+    ledger = repo.root / "state/ledger"
+    ledger.mkdir(parents=True, exist_ok=True)
+    (ledger / f"{item}.json").write_text(json.dumps({"channels": {"x": {"state": "posted", "url": url}}}),
+                                         encoding="utf-8")
+
+
+@pytest.fixture(params=["one process", "forked workers"])
+def workers(request, monkeypatch):
+    """Every build twice: in one process, and spread over forked workers (as with thousands of posts)."""
+    if request.param == "forked workers":
+        monkeypatch.setattr(site_build, "PARALLEL_MIN", 1)
+        monkeypatch.setattr(site_build, "_workers", lambda: 2)
+    return request.param
+
+
+def test_the_public_site_is_what_pelicans_own_run_writes(repo, tmp_path, workers):
+    """postdesk drives Pelican's pieces itself; the pages must be those of a plain Pelican run."""
+    approved_repo(repo)
+    posted(repo, "2026-11-20-backpack-drive", "https://x.com/agency/status/7")
+    url = "https://example.gov/news"
+    build_public_site(repo.config, output=tmp_path / "postdesk", include_unposted=True, siteurl=url)
+    reference = tmp_path / "pelican"
+    build_site(repo.config, public_items(repo.config, include_unposted=True), output=reference, siteurl=url,
+               relative_urls=False, full_site=True)
+    write_sitemap(reference, url)
+    assert_same_site(tmp_path / "postdesk", reference, leave_out=(MANIFEST,))
+    assert "https://x.com/agency/status/7" in (tmp_path / "postdesk/2026-11-20-backpack-drive.html").read_text()
+
+
+def rebuilt_and_full(repo, tmp_path, change) -> tuple[Path, Path]:
+    """The site built, ``change`` made, and built again; and a full build of the changed repository."""
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    build_public_site(repo.config, output=incremental, include_unposted=True)
+    change()
+    build_public_site(repo.config, output=incremental, include_unposted=True)
+    build_public_site(repo.config, output=full, include_unposted=True)
+    return incremental, full
+
+
+def test_a_rebuild_after_a_new_post_equals_a_full_build(repo, tmp_path, workers):
+    approved = approved_repo(repo).root / "content/approved"
+
+    def add() -> None:
+        (approved / "2026-11-25-new-post.md").write_text(
+            (approved / "2026-11-16-food-bank-partnership.md").read_text(encoding="utf-8")
+            .replace("New Partnership with the Mid-Missouri Food Bank", "A brand new post"), encoding="utf-8")
+
+    incremental, full = rebuilt_and_full(repo, tmp_path, add)
+    assert "A brand new post" in (full / "index.html").read_text(encoding="utf-8")
+    assert_same_site(incremental, full)
+
+
+def test_a_rebuild_after_a_changed_post_or_new_links_equals_a_full_build(repo, tmp_path, workers):
+    approved = approved_repo(repo).root / "content/approved"
+    post = approved / "2026-11-12-caseworker-of-the-year.md"
+
+    def change() -> None:
+        text = post.read_text(encoding="utf-8")
+        post.write_text(text.replace("title: Caseworker", "title: Updated Caseworker", 1), encoding="utf-8")
+        posted(repo, "2026-11-16-food-bank-partnership", "https://x.com/agency/status/9")
+
+    incremental, full = rebuilt_and_full(repo, tmp_path, change)
+    assert "Updated Caseworker" in (full / "2026-11-12-caseworker-of-the-year.html").read_text(encoding="utf-8")
+    assert_same_site(incremental, full)
+
+
+def test_a_new_category_rebuilds_every_menu(repo, tmp_path):
+    approved = approved_repo(repo).root / "content/approved"
+    announcement = approved / "2026-11-10-holiday-office-hours.md"
+    kept = tmp_path / "announcement.md"
+    shutil.move(announcement, kept)
+    incremental, full = rebuilt_and_full(repo, tmp_path, lambda: shutil.move(kept, announcement))
+    assert "category/announcement.html" in (full / "2026-11-12-caseworker-of-the-year.html").read_text()
+    assert_same_site(incremental, full)
+
+
+def test_a_lost_cache_or_page_is_rebuilt(repo, tmp_path):
+    approved_repo(repo)
+    out = tmp_path / "site"
+    build_public_site(repo.config, output=out, include_unposted=True)
+    expected = site_files(out)
+    shutil.rmtree(repo.root / ".cache/postdesk-site")
+    (out / "2026-11-12-caseworker-of-the-year.html").unlink()
+    build_public_site(repo.config, output=out, include_unposted=True)
+    assert site_files(out) == expected
+
+
+def test_work_split_over_forked_workers_comes_back_in_order_and_failures_are_raised():
+    from postdesk.errors import PostdeskError
+
+    assert site_build.fork_map(sum, [[1, 2], [3], [4, 5]]) == [3, 3, 9]
+
+    def fails_in_a_child(chunk: list[int]) -> list[int]:
+        if chunk == [2]:
+            raise ValueError("the second chunk is broken")
+        return chunk
+
+    with pytest.raises(PostdeskError, match="the second chunk is broken"):
+        site_build.fork_map(fails_in_a_child, [[1], [2]])
+
+
+def test_a_repository_without_approved_posts_gets_an_empty_site(repo, tmp_path):
+    shutil.rmtree(repo.config.approved_dir, ignore_errors=True)
+    assert build_public_site(repo.config, output=tmp_path / "site", include_unposted=True) == 0
+    assert "No posts yet." in (tmp_path / "site/index.html").read_text(encoding="utf-8")

@@ -475,23 +475,18 @@ class Performance:
     impressions: float | None
 
 
-def performance(config: Config, *, by: str) -> list[Performance]:
-    """Average engagement per post, grouped ``by`` "category", "office" or "weekday" (of posting), best first."""
-    from .parse import read_submission_file, submission_from_parsed
+def performance(config: Config, summaries: Mapping[str, Any], *, by: str) -> list[Performance]:
+    """Average engagement per post and network, grouped ``by`` "category", "office" or "weekday" (of posting).
 
+    ``summaries`` maps each approved item to something with ``category`` and ``office``
+    (the editorial page's cached summaries). Best first.
+    """
     folder = config.root / MONITOR
     groups: dict[str, list[tuple[int, int | None]]] = {}
     for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         item = file.stem
-        source = config.approved_dir / f"{item}.md"
-        if not source.is_file():
-            continue
-        parsed = read_submission_file(source, f"content/approved/{item}.md")
-        if parsed.data is None:
-            continue
-        try:
-            submission = submission_from_parsed(parsed)
-        except (ValueError, KeyError):
+        summary = summaries.get(item)
+        if summary is None:
             continue
         for channel, watch in read_watch(config, item).items():
             numbers = watch.engagement
@@ -499,7 +494,7 @@ def performance(config: Config, *, by: str) -> list[Performance]:
                 continue
             interactions = sum(int(numbers.get(key) or 0) for key in ("reactions", "shares", "comments"))
             impressions = numbers.get("impressions")
-            key = _group_key(config, submission, item, channel, by)
+            key = _group_key(config, summary, item, channel, by)
             groups.setdefault(key, []).append((interactions, impressions if isinstance(impressions, int) else None))
     rows = []
     for key, values in groups.items():
@@ -509,11 +504,11 @@ def performance(config: Config, *, by: str) -> list[Performance]:
     return sorted(rows, key=lambda row: (-row.interactions, row.group))
 
 
-def _group_key(config: Config, submission: Any, item: str, channel: str, by: str) -> str:
+def _group_key(config: Config, summary: Any, item: str, channel: str, by: str) -> str:
     if by == "category":
-        return str(submission.category)
+        return str(summary.category)
     if by == "office":
-        return str(submission.office)
+        return str(summary.office)
     from .ledger import read_ledger
 
     posted = _parse(read_ledger(config, item).entry(channel).posted_at)

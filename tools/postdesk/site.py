@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
+import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican.readers import BaseReader
-from pelican.writers import Writer
+from pelican.utils import SafeDatetime
 
 from .config import Config
 from .model import Submission
@@ -33,6 +36,10 @@ from .parse import read_submission_file, submission_from_parsed
 from .posttext import markdown_to_plain, markdown_to_safe_html
 
 THEME_FOLDER = "theme"
+CACHE_FOLDER = ".cache/postdesk-site"
+"""Under the repository root: what Pelican read of each post, kept between builds."""
+MANIFEST = ".postdesk-site.json"
+"""In the output folder: the fingerprints of the posts and of the setup the pages were built from."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +57,6 @@ class SiteItem:
     """The submission already parsed by the caller (so the reader does not parse it twice)."""
 
 
-class SelectiveWriter(Writer):  # type: ignore[misc]
-    """Pelican's writer, told which pages to render: the rest are skipped before rendering.
-
-    Pelican renders and rewrites every page on every build, even with its cache (its own
-    WRITE_SELECTED setting was removed in 4.12). Feeds are always written.
-    """
-
-    def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> Any:
-        selected = self.settings.get("POSTDESK_SELECTED")
-        if selected and name and str((Path(self.output_path) / name).resolve()) not in selected:
-            return None
-        return super().write_file(name, template, context, *args, **kwargs)
-
-
 class PostdeskReader(BaseReader):  # type: ignore[misc]
     """Pelican reader for submission files: postdesk's parser, never Pelican's Markdown."""
 
@@ -78,7 +71,8 @@ class PostdeskReader(BaseReader):  # type: ignore[misc]
         written = _date_of(path.name)
         metadata: dict[str, Any] = {
             "title": self.process_metadata("title", sub.title),
-            "date": self.process_metadata("date", written.isoformat()),
+            # What Pelican's date processor makes of "YYYY-MM-DD", without its dateutil parse (~0.1 ms).
+            "date": SafeDatetime(written.year, written.month, written.day),
             "category": self.process_metadata("category", sub.category.capitalize()),
             "slug": path.stem,
             "summary": _summary(sub.body),
@@ -136,10 +130,13 @@ def _summary(body: str, limit: int = 240) -> str:
 
 
 def pelican_settings(config: Config, *, content: Path, output: Path, siteurl: str, relative_urls: bool,
-                     preview_banner: str | None, full_site: bool, cache: Path | None = None,
-                     write_selected: Sequence[str] = ()) -> dict[str, Any]:
+                     preview_banner: str | None, full_site: bool) -> dict[str, Any]:
     """Pelican's settings for a postdesk site; everything not needed is switched off."""
+    from jinja2 import FileSystemBytecodeCache
+
     pages = ["index", "categories", "archives"] if full_site else ["index"]
+    templates = config.root / CACHE_FOLDER / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
     return {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
@@ -153,6 +150,7 @@ def pelican_settings(config: Config, *, content: Path, output: Path, siteurl: st
         "READERS": {"md": PostdeskReader, "markdown": None, "mkd": None, "mdown": None, "html": None,
                     "htm": None, "rst": None},
         "ARTICLE_PATHS": [""],
+        "FILENAME_METADATA": "",  # the reader gives the date (from the file name too)
         "PAGE_PATHS": [],
         "STATIC_PATHS": [],
         "ARTICLE_URL": "{slug}.html",
@@ -178,16 +176,19 @@ def pelican_settings(config: Config, *, content: Path, output: Path, siteurl: st
         "LIST_LIMIT": 20 if full_site else 0,
         "FEED_MAX_ITEMS": 50,
         "DELETE_OUTPUT_DIRECTORY": False,
-        "CACHE_CONTENT": cache is not None,
-        "LOAD_CONTENT_CACHE": cache is not None,
-        "CACHE_PATH": str(cache) if cache is not None else str(output / ".cache"),
-        "CONTENT_CACHING_LAYER": "reader",
-        "CHECK_MODIFIED_METHOD": "mtime",
-        "POSTDESK_SELECTED": frozenset(write_selected or ()),
+        # Pelican's content cache is off: it skips only reading, and the public site keeps
+        # its own records of what was read (postdesk.site_build).
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "CACHE_PATH": str(output / ".cache"),
         "PREVIEW_BANNER": preview_banner,
         "AGENCY_HOTLINE": _hotline(config),
         "SITESUBTITLE": "News from the agency",
         "MENUITEMS": [],
+        # Pelican's Jinja options, plus a cache of the compiled templates (keyed by their
+        # source): compiling the theme costs a rebuild ~0.15 s.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
+                              "bytecode_cache": FileSystemBytecodeCache(str(templates))},
     }
 
 
@@ -196,72 +197,52 @@ def _hotline(config: Config) -> str:
     return phones[0] if phones else ""
 
 
-def build_site(config: Config, items: Sequence[SiteItem], *, output: Path, siteurl: str = "",
-               relative_urls: bool = True, preview_banner: str | None = None, full_site: bool = True,
-               work: Path | None = None, write_selected: Sequence[str] = ()) -> None:
-    """Build a Pelican site of exactly ``items`` into ``output``.
-
-    Only ``items`` are copied into the content folder Pelican reads, so nothing else can
-    be published. With ``work`` (a folder kept between builds) the content copies keep
-    their modification times and Pelican's reader cache is used; ``write_selected``
-    (absolute paths) limits the pages rendered and written (:class:`SelectiveWriter`).
-    """
-    if work is None:
-        with tempfile.TemporaryDirectory(prefix="postdesk-site-") as scratch:
-            _run_pelican(config, items, Path(scratch), output=output, siteurl=siteurl, relative_urls=relative_urls,
-                         preview_banner=preview_banner, full_site=full_site, cache=False, write_selected=())
-        return
-    _run_pelican(config, items, work, output=output, siteurl=siteurl, relative_urls=relative_urls,
-                 preview_banner=preview_banner, full_site=full_site, cache=True, write_selected=write_selected)
-
-
-def _run_pelican(config: Config, items: Sequence[SiteItem], work: Path, *, output: Path, siteurl: str,
-                 relative_urls: bool, preview_banner: str | None, full_site: bool, cache: bool,
-                 write_selected: Sequence[str]) -> None:
-    import pelican
-    from pelican import signals
+def _read_settings(config: Config, registry: Mapping[str, SiteItem], **options: Any) -> dict[str, Any]:
+    """Pelican's complete settings (its defaults plus :func:`pelican_settings`), with what the reader looks up."""
     from pelican.settings import read_settings
 
-    content = work / "content"
-    content.mkdir(parents=True, exist_ok=True)
-    wanted = {item.file.name for item in items}
-    for stale in content.glob("*.md"):
-        if stale.name not in wanted:
-            stale.unlink()
-    registry: dict[str, SiteItem] = {}
-    for item in items:
-        copy = content / item.file.name
-        source = item.file.stat()
-        if not copy.exists() or copy.stat().st_mtime_ns != source.st_mtime_ns or copy.stat().st_size != source.st_size:
-            shutil.copy2(item.file, copy)  # copy2 keeps the time Pelican's cache compares
-        registry[str(copy.resolve())] = item
-    settings = read_settings(override=pelican_settings(
-        config, content=content, output=output, siteurl=siteurl, relative_urls=relative_urls,
-        preview_banner=preview_banner, full_site=full_site, cache=work / "cache" if cache else None,
-        write_selected=write_selected))
+    settings: dict[str, Any] = read_settings(override=pelican_settings(config, **options))
     settings["POSTDESK_ITEMS"] = registry
     settings["POSTDESK_ROOT"] = str(config.root)
-    links = {Path(key).stem: list(item.network_posts) for key, item in registry.items()}
+    return settings
 
-    def add_network_posts(generator: Any) -> None:
-        # Not part of what the reader returns: the reader's output is cached by file, and a
-        # post's links change when it is posted, not when its file changes.
-        for article in generator.articles:
-            article.network_posts = links.get(article.slug, [])
 
-    def selective_writer(_pelican: Any) -> type:
-        return SelectiveWriter
+def build_site(config: Config, items: Sequence[SiteItem], *, output: Path, siteurl: str = "",
+               relative_urls: bool = True, preview_banner: str | None = None, full_site: bool = True) -> None:
+    """Build a Pelican site of exactly ``items`` into ``output`` with Pelican's own run (the previews).
 
-    signals.article_generator_finalized.connect(add_network_posts)
-    signals.get_writer.connect(selective_writer)
-    try:
-        logging.getLogger("pelican").setLevel(logging.ERROR)
-        # Pelican prints "Done: Processed ..." itself; postdesk reports in its own words.
-        with contextlib.redirect_stdout(io.StringIO()):
-            pelican.Pelican(settings).run()
-    finally:
-        signals.article_generator_finalized.disconnect(add_network_posts)
-        signals.get_writer.disconnect(selective_writer)
+    Only ``items`` are copied into the content folder Pelican reads, so nothing else can
+    be published. The public site is built by :func:`build_public_site`, incrementally.
+    """
+    import pelican
+    from pelican import signals
+
+    with tempfile.TemporaryDirectory(prefix="postdesk-site-") as scratch:
+        content = Path(scratch) / "content"
+        content.mkdir()
+        registry: dict[str, SiteItem] = {}
+        for item in items:
+            copy = content / item.file.name
+            shutil.copy2(item.file, copy)
+            registry[str(copy.resolve())] = item
+        settings = _read_settings(config, registry, content=content, output=output, siteurl=siteurl,
+                                  relative_urls=relative_urls, preview_banner=preview_banner, full_site=full_site)
+        links = {Path(key).stem: list(item.network_posts) for key, item in registry.items()}
+
+        def add_network_posts(generator: Any) -> None:
+            # Not part of what the reader returns: a post's links change when it is posted,
+            # not when its file changes.
+            for article in generator.articles:
+                article.network_posts = links.get(article.slug, [])
+
+        signals.article_generator_finalized.connect(add_network_posts)
+        try:
+            logging.getLogger("pelican").setLevel(logging.ERROR)
+            # Pelican prints "Done: Processed ..." itself; postdesk reports in its own words.
+            with contextlib.redirect_stdout(io.StringIO()):
+                pelican.Pelican(settings).run()
+        finally:
+            signals.article_generator_finalized.disconnect(add_network_posts)
 
 
 # --------------------------------------------------------------------------- the public site
@@ -273,11 +254,14 @@ def public_items(config: Config, *, include_unposted: bool) -> list[SiteItem]:
 
     Cheap on purpose (no file is parsed here): the reader parses, and Pelican caches it.
     """
-    from .ledger import posted_links
+    from .ledger import LEDGER, posted_links
 
+    ledger = config.root / LEDGER
+    with_ledger = {file.stem for file in ledger.iterdir()} if ledger.is_dir() else set()
     items = []
     for file in sorted(config.approved_dir.glob("*.md")):
-        links = posted_links(config, file.stem)
+        # Listed once: asking the ledger about each of 5,000 posts costs ~0.2 s.
+        links = posted_links(config, file.stem) if file.stem in with_ledger else {}
         if not links and not include_unposted:
             continue
         items.append(SiteItem(file=file, network_posts=tuple({"network": network, "url": url}
@@ -289,58 +273,109 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
                       progress: Any = None) -> int:
     """Build the public site into ``output``; returns the number of posts on it.
 
-    Incremental: a manifest in ``output`` remembers a fingerprint of every post (its file,
-    its network links, the theme and the settings); only the pages of posts whose
-    fingerprint changed are rendered, plus the few pages that list posts (home, archives,
-    categories, feeds). Anything else changed (theme, settings, postdesk) rebuilds all.
+    Incremental: a manifest in ``output`` remembers a fingerprint of every post (its file
+    and its network links) and of the setup (theme, settings, postdesk); the records of
+    what Pelican read are kept in ``.cache/postdesk-site/``. A rebuild reads only the posts
+    whose fingerprint changed and renders only their pages, plus the pages that list posts
+    (home, archives, categories, feeds). Anything else changed (theme, settings, postdesk,
+    the set of categories in the menu) reads and renders everything.
     """
-    import hashlib
-    import json
-
-    from . import __version__
+    from .site_build import load_records, read_records, render_site, save_records
 
     url = siteurl if siteurl is not None else config.agency.site_url
     items = public_items(config, include_unposted=include_unposted)
     _remove_stale_pages(output, {item.file.stem for item in items})
-    manifest_file = output / ".postdesk-site.json"
-    previous = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.is_file() else {}
-    setup = hashlib.sha256(json.dumps([__version__, url, include_unposted, _tree_digest(config.root / THEME_FOLDER),
-                                       config_fingerprint(config)]).encode()).hexdigest()
-    posts: dict[str, str] = {}
-    for index, item in enumerate(items):
-        digest = hashlib.sha256(item.file.read_bytes())
-        digest.update(json.dumps(item.network_posts, sort_keys=True).encode())
-        posts[item.file.stem] = digest.hexdigest()
-        if progress:
-            progress(index + 1, len(items))
-    full = previous.get("setup") != setup or not (output / "index.html").exists()
-    work = config.root / ".cache" / "postdesk-site"
-    if full:  # the reader also copies photos into the output: start its cache afresh
-        shutil.rmtree(work / "cache", ignore_errors=True)
-    selected: list[str] = []
-    if not full:
-        changed = [stem for stem, digest in posts.items() if previous.get("posts", {}).get(stem) != digest]
-        listing = ["index.html", "archives.html", "categories.html", "feeds/all.atom.xml", "feeds/all.rss.xml"]
-        listing += [str(p.relative_to(output)) for p in (output / "category").glob("*.html")]
-        listing += [f"category/{_category_slug(item)}.html" for item in items if item.file.stem in changed]
-        selected = [str((output / name).resolve()) for name in [*listing, *(f"{stem}.html" for stem in changed)]]
-    build_site(config, items, output=output, siteurl=url, relative_urls=False, full_site=True,
-               work=work, write_selected=selected)
+    manifest = _read_manifest(output)
+    setup = _setup_digest(config, url, include_unposted)
+    posts, files = _fingerprints(items, manifest.get("files", {}), progress)
+    full = manifest.get("setup") != setup or not (output / "index.html").exists()
+    # One cache per output folder: what a folder holds (photos copied by the reader) is its own.
+    folder_key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+    cache = config.root / CACHE_FOLDER / f"records-{folder_key}.pickle"
+    # A full build reads every post again: the reader also copies the photos into ``output``.
+    saved = {} if full else load_records(cache, setup)
+    unread = [item for item in items if saved.get(item.file.stem, ("",))[0] != posts[item.file.stem]]
+    # Pelican insists on an existing content folder, even when there is nothing to read.
+    content = config.approved_dir if config.approved_dir.is_dir() else config.root
+    settings = _read_settings(config, {str(item.file.resolve()): item for item in unread},
+                              content=content, output=output, siteurl=url, relative_urls=False,
+                              preview_banner=None, full_site=True)
+    fresh = read_records(settings, [item.file for item in unread])
+    records = {**saved, **{stem: (posts[stem], record) for stem, record in fresh.items()}}
+    shown = []
+    for item in items:
+        if item.file.stem in records:
+            record = records[item.file.stem][1]
+            record.network_posts = [dict(link) for link in item.network_posts]
+            shown.append(record)
+    categories = sorted({record.category_name for record in shown})
+    selected = None if full or manifest.get("categories") != categories else _pages_to_render(
+        settings, shown, changed={stem for stem, digest in posts.items() if manifest["posts"].get(stem) != digest})
+    render_site(settings, shown, selected=selected)
+    if fresh or saved.keys() != posts.keys():
+        save_records(cache, setup, {stem: records[stem] for stem in posts if stem in records})
     write_sitemap(output, url)
-    manifest_file.write_text(json.dumps({"setup": setup, "posts": posts}, sort_keys=True), encoding="utf-8")
+    (output / MANIFEST).write_text(json.dumps({"setup": setup, "posts": posts, "files": files,
+                                               "categories": categories}, sort_keys=True), encoding="utf-8")
     return len(items)
 
 
-def _category_slug(item: SiteItem) -> str:
-    import re
+def _read_manifest(output: Path) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest.get("posts"), dict) else {}
 
-    match = re.search(r"^category:\s*(\w+)", item.file.read_text(encoding="utf-8"), re.MULTILINE)
-    return match.group(1).lower() if match else ""
+
+def _setup_digest(config: Config, url: str, include_unposted: bool) -> str:
+    """Everything besides the posts that shapes every page: when it changes, everything is rebuilt."""
+    from . import __version__
+    from .site_build import RECORD_FORMAT
+
+    return hashlib.sha256(json.dumps([__version__, RECORD_FORMAT, url, include_unposted,
+                                      _tree_digest(config.root / THEME_FOLDER),
+                                      config_fingerprint(config)]).encode()).hexdigest()
+
+
+def _fingerprints(items: Sequence[SiteItem], known: Mapping[str, Any], progress: Any,
+                  ) -> tuple[dict[str, str], dict[str, list[Any]]]:
+    """A digest per post of what its page shows: its file and its links to the network posts;
+    and per file its [modification time, size, digest].
+
+    A file whose time and size are those the last build saw (``known``) is not read
+    again (as Pelican's own cache decides); a fresh checkout changes every time, and then
+    every file is read and hashed.
+    """
+    posts: dict[str, str] = {}
+    files: dict[str, list[Any]] = {}
+    for index, item in enumerate(items):
+        stem, stat = item.file.stem, item.file.stat()
+        seen = known.get(stem)
+        if isinstance(seen, list) and seen[:2] == [stat.st_mtime_ns, stat.st_size]:
+            files[stem] = seen
+        else:
+            files[stem] = [stat.st_mtime_ns, stat.st_size, hashlib.sha256(item.file.read_bytes()).hexdigest()]
+        links = json.dumps(item.network_posts, sort_keys=True)
+        posts[stem] = hashlib.sha256(f"{files[stem][2]}\n{links}".encode()).hexdigest()
+        if progress:
+            progress(index + 1, len(items))
+    return posts, files
+
+
+def _pages_to_render(settings: Mapping[str, Any], records: Sequence[Any], *, changed: set[str]) -> set[str]:
+    """Output names to render in a rebuild: the pages of changed posts (or missing ones), and
+    every page that lists posts. The feeds are always written."""
+    from pelican.urlwrappers import Category
+
+    output = Path(settings["OUTPUT_PATH"])
+    pages = {"index.html", "archives.html", "categories.html"}
+    pages |= {Category(name, settings).save_as for name in {record.category_name for record in records}}
+    pages |= {record.save_as for record in records if record.slug in changed or not (output / record.save_as).exists()}
+    return pages
 
 
 def _tree_digest(folder: Path) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(folder)).encode())
@@ -373,7 +408,8 @@ def write_sitemap(output: Path, siteurl: str) -> None:
     """sitemap.xml listing every page of the site (search engines find posts without the index)."""
     from xml.sax.saxutils import escape
 
-    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    pages = sorted(Path(folder, name).relative_to(output).as_posix()
+                   for folder, _, names in os.walk(output) for name in names if name.endswith(".html"))
     base = siteurl.rstrip("/")
     urls = "".join(f"  <url><loc>{escape(f'{base}/{page}')}</loc></url>\n" for page in pages)
     (output / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'

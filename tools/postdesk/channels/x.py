@@ -36,6 +36,47 @@ Decisions:
   stops every post on X until someone changes the app or regenerates the tokens,
   like an expired token; any other 403 and every other 4xx -> Rejected with X's
   words; 5xx -> Unavailable.
+
+Reading (the monitor, :class:`~.base.Watcher`), with the same client and credentials:
+
+4. :meth:`XClient.comments`: ``GET /2/tweets/search/recent`` with
+   ``query=conversation_id:<post id>``, ``max_results=100``, the reply fields and
+   ``expansions=author_id``, following ``meta.next_token`` until there is none;
+5. :meth:`XClient.engagement`: ``GET /2/tweets/<post id>?tweet.fields=public_metrics``.
+
+Reading decisions:
+
+* **Recent search covers the last 7 days only.** Replies older than that are not
+  returned, whatever ``since`` says; a post watched longer than a week only shows the
+  replies of its last 7 days. X has no other endpoint for the replies to a post below
+  full-archive search (a higher, costlier level).
+* **``since`` becomes ``start_time``** (an ISO time, so not ``since_id``), moved to at
+  least a minute in the past (X wants it 10 s before the request) and left out when it
+  is older than the 7-day window (X answers 400 for a ``start_time`` before the
+  window; leaving it out asks for the whole window). ``start_time`` is inclusive and
+  has whole seconds, so replies are filtered again here: strictly newer than ``since``.
+* **What a comment is.** Every post in the conversation except the post itself (X may
+  return the root), the account's own replies included: the monitor decides. X
+  answers newest first; :meth:`~XClient.comments` returns them oldest first.
+  ``parent_id`` is the ``replied_to`` post when it is not the agency's post.
+  ``author`` is ``@username``; the link is ``https://x.com/<username>/status/<id>``
+  (``https://x.com/i/web/status/<id>`` when X leaves the author out).
+* **Access levels.** Reading needs a paid access level (or pay-per-use credits). On a
+  read, a 403 about the access level (``client-forbidden``/``client-not-enrolled``,
+  ``oauth1-permissions``, v1.1 code 453), a 402 and a 429 ``usage-capped`` are
+  :class:`~postdesk.errors.NotOffered`, never AuthFailed: the credentials still post,
+  the monitor says once that X is not watched and carries on. Only 401 is AuthFailed.
+* **A deleted post.** Post lookup answers 200 with an ``errors`` list and no ``data``
+  (``resource-not-found``): :class:`~postdesk.errors.Rejected` naming the post, so the
+  monitor skips it. Search cannot tell (a deleted post's replies may still be found),
+  so :meth:`~XClient.engagement` is the call that notices.
+* **Engagement.** ``reactions`` = ``like_count``, ``shares`` = ``retweet_count`` +
+  ``quote_count`` (whichever X sends; None when neither), ``comments`` =
+  ``reply_count`` (X counts direct replies), ``impressions`` = ``impression_count``.
+* The post id is checked (digits only) before any request: it goes into a search
+  query, where anything else would change what is searched.
+* Reads and posting share one :class:`~.base.Api` (one connection pool); its
+  classifier picks :func:`classify_read` for GET and :func:`classify` for POST.
 """
 
 from __future__ import annotations
@@ -47,16 +88,28 @@ import mimetypes
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
 import httpx
 from oauthlib.oauth1 import Client as OAuth1Client
 
 from ..config import ChannelSettings
-from ..errors import AuthFailed, ChannelError, DuplicatePost, RateLimited, Rejected, Unavailable
+from ..errors import (
+    AuthFailed,
+    ChannelError,
+    DuplicatePost,
+    NotOffered,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    UsageError,
+)
 from .base import (
     Api,
     BeforePublish,
+    Comment,
+    Engagement,
     OutgoingPost,
     Photo,
     Published,
@@ -80,12 +133,26 @@ MEDIA_CATEGORY = "tweet_image"
 MAX_PHOTOS = 4
 MAX_ALT_CHARS = 1000
 
+SEARCH_PATH = "/2/tweets/search/recent"
+LOOKUP_PATH = "/2/tweets/{post_id}"
+REPLY_FIELDS = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets"
+USER_FIELDS = "username,name"
+SEARCH_PAGE_SIZE = 100
+"""``max_results`` of recent search: X takes 10 to 100."""
+SEARCH_WINDOW_SECONDS = 7 * 24 * 3600
+"""Recent search finds posts of the last 7 days only."""
+WINDOW_MARGIN_SECONDS = 300
+"""A ``since`` this close to the window's start (or older) leaves ``start_time`` out: clocks differ."""
+NEWEST_START_SECONDS = 60
+"""``start_time`` is kept at least this far in the past (X refuses one less than 10 s old)."""
+
 FORM = "application/x-www-form-urlencoded"
 Sign = Callable[[httpx.Request], httpx.Request]
 
 __all__ = ["API_URL_VARIABLE", "CREDENTIALS", "DEFAULT_API_URL", "MAX_ALT_CHARS", "MAX_PHOTOS", "OAUTH1_NAMES",
-           "OAUTH2_NAMES", "XClient", "alt_text_body", "bearer_signer", "classify", "create_body", "from_env",
-           "oauth1_signer", "post_url", "refusal"]
+           "OAUTH2_NAMES", "XClient", "alt_text_body", "bearer_signer", "classify", "classify_read", "comment_from",
+           "create_body", "engagement_from", "from_env", "oauth1_signer", "parse_since", "post_url", "refusal",
+           "search_params"]
 
 
 # --------------------------------------------------------------------------- credentials
@@ -239,6 +306,90 @@ def _utc(epoch: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
 
 
+def classify_read(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAMES,
+                  clock: Callable[[], float] = time.time, secret_values: tuple[str, ...] = ()) -> ChannelError:
+    """X's failed answer to a read (recent search, post lookup) as a ChannelError.
+
+    What the access level, the credits or the monthly cap do not cover is
+    :class:`~postdesk.errors.NotOffered`, never AuthFailed: the same credentials keep posting.
+    """
+    status = response.status_code
+    body = json_or_empty(response)
+    detail = redact(_detail(response, body), secret_values)
+    feature, consequence = _read_feature(response)
+    if status == 402:
+        return NotOffered(f"X wants payment for {feature}, so {consequence}: {detail}",
+                          hint="The developer account's pay-per-use credits are used up or billing is not set up: add "
+                               "credits under billing in the X developer portal (public-utility apps can apply for "
+                               "free access). Until then, read the replies on x.com.")
+    if status == 429 and _is_usage_capped(body):
+        return NotOffered(f"X's monthly usage cap for the API plan is used up, so {consequence}: {detail}",
+                          hint="The cap resets with the next billing period; raise it, or move to a larger plan, in "
+                               "the X developer portal. Until then, read the replies on x.com.")
+    if status == 429:
+        retry_at = retry_at_from_reset(response.headers.get("x-rate-limit-reset"), clock=clock)
+        return RateLimited(f"X's rate limit for {feature} is used up until {_utc(retry_at)}", retry_at=retry_at,
+                           hint="Nothing to fix: the next monitor run reads the post again.")
+    if status == 401:
+        return AuthFailed(f"X refused the credentials: {detail}", secrets=secrets, hint=_renew_hint(secrets))
+    if status == 403 and _lacks_access_level(body, detail):
+        return NotOffered(f"X's {feature} needs a paid API access level; {consequence}. X says: {detail}",
+                          hint=f"In the X developer portal, attach the app to a project on an access level that "
+                               f"includes {feature} (Basic or higher, or pay-per-use with credits), then generate "
+                               f"new tokens if its permissions changed and update {', '.join(secrets)}. Until then, "
+                               "read the replies on x.com.")
+    if status == 403 and _is_permission_problem(body, detail):
+        return AuthFailed(f"X refused to let this app read: {detail}", secrets=secrets,
+                          hint="In the X developer portal, give the app's user authentication Read permission (Read "
+                               f"and Write includes it), then generate new tokens and update {', '.join(secrets)}.")
+    if status >= 500:
+        return Unavailable(f"X could not handle the request (HTTP {status}): {detail}",
+                           hint="This is on X's side; the next monitor run tries again.")
+    return Rejected(f"X refused the request: {detail}",
+                    hint="If the post id in the ledger is wrong, correct it with postdesk; otherwise this is a "
+                         "postdesk bug: report it with this message.")
+
+
+def _classify_by_method(response: httpx.Response, **context: Any) -> ChannelError:
+    """Reads are GETs, posting is POSTs: each gets its own reading of X's errors."""
+    try:
+        method = response.request.method
+    except RuntimeError:  # a response built by hand, without its request
+        method = "POST"
+    return (classify_read if method == "GET" else classify)(response, **context)
+
+
+def _read_feature(response: httpx.Response) -> tuple[str, str]:
+    """Which read failed, in words: (the feature, what the monitor loses without it)."""
+    try:
+        path = response.request.url.path
+    except RuntimeError:
+        path = ""
+    if "/2/tweets/" in path and "/search/" not in path:
+        return "post lookup", "engagement on X is not collected"
+    return "recent search", "replies on X are not monitored"
+
+
+_ACCESS_LEVEL_WORDS = ("access level", "level of api access", "oauth1 app permissions", "subset of x api",
+                       "subset of twitter api")
+
+
+def _lacks_access_level(body: Mapping[str, Any], detail: str) -> bool:
+    """A 403 saying the app's access level (or project enrolment) does not include the endpoint."""
+    kind = " ".join(str(body.get(key, "")) for key in ("type", "reason", "required_enrollment")).lower()
+    errors = body.get("errors")
+    codes = {error.get("code") for error in errors if isinstance(error, dict)} if isinstance(errors, list) else set()
+    return (any(word in kind for word in ("client-forbidden", "client-not-enrolled", "oauth1-permissions",
+                                          "level of api access"))
+            or any(word in detail.lower() for word in _ACCESS_LEVEL_WORDS)
+            or 453 in codes)  # 453: "You currently have access to a subset of X API V2 endpoints ..."
+
+
+def _is_usage_capped(body: Mapping[str, Any]) -> bool:
+    """X's 429 for a plan's monthly cap (``usage-capped``), which no wait of minutes lifts."""
+    return "usage-capped" in str(body.get("type", "")) or str(body.get("title", "")) == "UsageCapExceeded"
+
+
 # --------------------------------------------------------------------------- the client
 
 
@@ -264,7 +415,7 @@ def refusal(post: OutgoingPost) -> Rejected | None:
 
 
 class XClient:
-    """Posts to one X account. Close it (or use ``with``) to release its connections."""
+    """Posts to one X account and reads its posts' replies and metrics. Close it (or use ``with``)."""
 
     name: ClassVar[str] = "x"
 
@@ -272,10 +423,11 @@ class XClient:
                  transport: httpx.BaseTransport | None = None) -> None:
         self.api_url = api_url.rstrip("/")
         self.settings = settings
+        self._clock = policy.clock
         self._credentials = credentials
         self._api = Api(channel=self.name, base_url=self.api_url,
-                        classify=functools.partial(classify, secrets=credentials.names, clock=policy.clock,
-                                                   secret_values=credentials.values),
+                        classify=functools.partial(_classify_by_method, secrets=credentials.names,
+                                                   clock=policy.clock, secret_values=credentials.values),
                         policy=policy, secrets=credentials.values, transport=transport)
 
     def __repr__(self) -> str:
@@ -323,6 +475,73 @@ class XClient:
                      f"{media}")
         return lines
 
+    # ------------------------------------------------------------------ reading (the monitor)
+
+    def comments(self, post_id: str, *, since: str = "") -> list[Comment]:
+        """Every reply in the post's conversation of the last 7 days (newer than ``since``), oldest first.
+
+        Follows ``meta.next_token`` through every page. Raises NotOffered when the
+        account's access level has no recent search.
+        """
+        _check_post_id(post_id)
+        after = parse_since(since)
+        params = search_params(post_id, after=after, now=self._clock())
+        found: dict[str, tuple[datetime, Comment]] = {}
+        tokens: set[str] = set()
+        while True:
+            body = self._read(SEARCH_PATH, params)
+            users = _users_by_id(body)
+            for item in _list(body.get("data")):
+                comment = comment_from(item, users, post_id=post_id)
+                moment = _moment(item.get("created_at"))
+                if comment is not None and (after is None or moment is None or moment > after):
+                    found[comment.id] = (moment or datetime.min.replace(tzinfo=UTC), comment)
+            token = _next_token(body)
+            if not token:
+                break
+            if token in tokens:
+                raise Unavailable(f"GET {SEARCH_PATH}: X handed out the same next_token twice while paging through "
+                                  f"the replies to {post_id}", channel=self.name,
+                                  hint="This is on X's side; the next monitor run tries again.")
+            tokens.add(token)
+            params = {**params, "next_token": token}
+        return [comment for _, comment in sorted(found.values(), key=_chronological)]
+
+    def engagement(self, post_id: str) -> Engagement:
+        """The post's public metrics; Rejected when X no longer has the post."""
+        _check_post_id(post_id)
+        path = LOOKUP_PATH.format(post_id=post_id)
+        body = self._read(path, {"tweet.fields": "public_metrics"})
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise self._gone(post_id, path, body)
+        return engagement_from(data.get("public_metrics"))
+
+    def _read(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
+        response = self._api.request("GET", path, sign=self._credentials.sign, params=dict(params))
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise Unavailable(f"GET {path}: X answered with something that is not a JSON object",
+                              channel=self.name, status=response.status_code,
+                              hint="This is on X's side (or a proxy's); the next monitor run tries again.")
+        return body
+
+    def _gone(self, post_id: str, path: str, body: Mapping[str, Any]) -> Rejected:
+        """X's 200 without ``data``: the post was deleted, or this account may no longer see it."""
+        errors = _list(body.get("errors"))
+        words = "; ".join(dict.fromkeys(str(error.get("detail") or error.get("title") or "") for error in errors))
+        words = redact(words.strip("; ") or "no data and no reason", self._credentials.values)
+        if any("resource-not-found" in str(error.get("type", "")) for error in errors) or not errors:
+            what = f"the post {post_id} is no longer on X (deleted by the account or removed by X)"
+        else:
+            what = f"X does not show the post {post_id} to this account (protected, suspended or withheld)"
+        return Rejected(f"GET {path}: {what}: {words}", channel=self.name, status=200,
+                        hint=f"If the post should still be there, open {post_url(post_id, self.settings.handle)}; "
+                             "otherwise nothing to do: the monitor stops reading it.")
+
     def _upload(self, photo: Photo, content: bytes) -> str:
         response = self._send(UPLOAD_PATH, data={"media_category": MEDIA_CATEGORY},
                               files={"media": (photo.path.name, content, _mime(photo))})
@@ -336,6 +555,104 @@ class XClient:
 
     def _send(self, path: str, *, creates_post: bool = False, **options: Any) -> httpx.Response:
         return self._api.request("POST", path, creates_post=creates_post, sign=self._credentials.sign, **options)
+
+
+def parse_since(since: str) -> datetime | None:
+    """``since`` (ISO 8601; UTC when it names no zone) as an aware datetime, None when empty."""
+    text = since.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'since' must be an ISO 8601 time in UTC such as 2030-07-22T15:04:05Z, not {since!r}",
+                         hint="Pass the time of the previous monitor run, or nothing to read every reply.") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def search_params(post_id: str, *, after: datetime | None, now: float) -> dict[str, str]:
+    """The query of the first recent-search page for the replies to ``post_id``.
+
+    ``start_time`` only when ``after`` lies inside the 7-day window, and never less than
+    a minute before ``now``: an earlier start only finds more, and replies are filtered
+    again against ``after``.
+    """
+    params = {"query": f"conversation_id:{post_id}", "tweet.fields": REPLY_FIELDS, "expansions": "author_id",
+              "user.fields": USER_FIELDS, "max_results": str(SEARCH_PAGE_SIZE)}
+    if after is not None and after.timestamp() > now - SEARCH_WINDOW_SECONDS + WINDOW_MARGIN_SECONDS:
+        start = min(int(after.timestamp()), int(now - NEWEST_START_SECONDS))
+        params["start_time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start))
+    return params
+
+
+def comment_from(item: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]], *, post_id: str) -> Comment | None:
+    """One post of a recent-search page as a Comment; None for the agency's post itself or an item without id."""
+    reply_id = str(item.get("id") or "")
+    if not reply_id or reply_id == post_id:
+        return None
+    user = users.get(str(item.get("author_id") or ""), {})
+    username = str(user.get("username") or "")
+    parent = next((str(ref.get("id")) for ref in _list(item.get("referenced_tweets"))
+                   if ref.get("type") == "replied_to" and ref.get("id")), "")
+    moment = _moment(item.get("created_at"))
+    return Comment(id=reply_id, channel="x", post_id=post_id, text=str(item.get("text") or ""),
+                   created_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else str(item.get("created_at") or ""),
+                   url=post_url(reply_id, username), author=f"@{username}" if username else str(user.get("name") or ""),
+                   parent_id="" if parent == post_id else parent)
+
+
+def engagement_from(metrics: object) -> Engagement:
+    """X's ``public_metrics`` as Engagement: None for every number X did not send."""
+    counts = metrics if isinstance(metrics, Mapping) else {}
+
+    def count(name: str) -> int | None:
+        value = counts.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    reposts = [number for number in (count("retweet_count"), count("quote_count")) if number is not None]
+    return Engagement(reactions=count("like_count"), shares=sum(reposts) if reposts else None,
+                      comments=count("reply_count"), impressions=count("impression_count"))
+
+
+def _check_post_id(post_id: str) -> None:
+    """X's post ids are digits; anything else would change the search query, so it is refused unsent."""
+    if not (post_id.isascii() and post_id.isdigit()):
+        raise Rejected(f"{post_id!r} is not an X post id (X's ids are digits only)", channel="x",
+                       hint="Correct the post's address in the ledger with postdesk (the id is the number after "
+                            "/status/ in its link).")
+
+
+def _moment(value: object) -> datetime | None:
+    """X's ``created_at`` (``2030-07-22T15:04:05.000Z``) as an aware datetime, None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _chronological(entry: tuple[datetime, Comment]) -> tuple[datetime, int]:
+    moment, comment = entry
+    return moment, int(comment.id) if comment.id.isdigit() else 0
+
+
+def _list(value: object) -> list[dict[str, Any]]:
+    """The dict items of a JSON list; [] when ``value`` is not a list."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _users_by_id(body: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    includes = body.get("includes")
+    users = _list(includes.get("users")) if isinstance(includes, dict) else []
+    return {str(user.get("id")): user for user in users if user.get("id")}
+
+
+def _next_token(body: Mapping[str, Any]) -> str:
+    meta = body.get("meta")
+    token = meta.get("next_token") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) else ""
 
 
 def create_body(text: str, media_ids: Sequence[str]) -> dict[str, Any]:
