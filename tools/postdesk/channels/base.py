@@ -26,6 +26,7 @@ never names a secret; :func:`redact` masks them in any text that leaves postdesk
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -35,7 +36,7 @@ from typing import Any, ClassVar, Protocol
 
 import httpx
 
-from ..errors import ChannelError, RateLimited, Unavailable
+from ..errors import ChannelError, RateLimited, Unavailable, UsageError
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 USER_AGENT = "postdesk/0.1 (+https://github.com/postdesk)"
@@ -290,3 +291,29 @@ def read_photo(photo: Photo) -> bytes:
         raise ChannelError(f"the photo {photo.path} cannot be read: {exc.strerror}",
                            hint="Run 'postdesk approve' again: it rewrites missing renditions.",
                            path=photo.path) from None
+
+
+def parse_since(since: str) -> dt.datetime | None:
+    """``since`` (ISO 8601; UTC when it names no zone) as an aware UTC datetime, None when empty."""
+    text = since.strip()
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'since' must be an ISO 8601 time such as 2030-07-22T15:04:05Z, not {since!r}",
+                         hint="Pass the time of the previous monitor run, or nothing to read every comment.") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def asked(response: httpx.Response) -> tuple[str, str]:
+    """The method and (decoded) path of the request an answer belongs to; ``("", "")`` when unknown.
+
+    Clients classify a read and a write of the same status differently (a 403 on a read
+    is a missing read permission, on a post a missing write permission).
+    """
+    try:
+        request = response.request
+    except RuntimeError:  # an answer built without its request (the classification tests)
+        return "", ""
+    return request.method, request.url.path

@@ -25,10 +25,46 @@ The post's address is ``https://www.facebook.com/{page-id}/posts/{post-id}``, bu
 the ``{page-id}_{post-id}`` id Graph returns: it costs no second call (asking for
 ``permalink_url`` would, with a read permission), and Facebook redirects it to the
 post's canonical permalink.
+
+Reading (the monitor's :class:`~.base.Watcher` side, same object, same token):
+
+* **comments**: ``GET /{post}/comments`` with ``filter=stream`` (every comment *and*
+  reply, flat, each reply naming its ``parent``), ``order=chronological``,
+  ``limit=100`` and ``since`` (unix seconds) when asked. Pages are followed by their
+  ``paging.cursors.after`` cursor while the answer has ``paging.next``. The ``next``
+  URL itself is never followed: it is an absolute ``graph.facebook.com`` address
+  (Meta's docs even show ``graph.intern.facebook.com``) that would leave the
+  configured API URL (a proxy, the test fake) and take the bearer token to whatever
+  host an answer names, and it carries ``access_token=`` in its query, which httpx
+  would then write to its request log. Rebuilt from the cursor, every request stays on
+  the configured URL with the token in the header only. Comments are returned oldest
+  first; ``since`` is applied again on our side, *inclusive* (a comment in the same
+  second as ``since`` comes back rather than being lost: the monitor keeps the ids it
+  has seen). Comments Facebook shows as hidden (``is_hidden``) are left out: the monitor
+  reads "no longer returned" as "hidden or deleted". Without ``from`` (Graph leaves it
+  out unless the commenter's profile may be shown) the author is ``""``. Graph leaves
+  out every comment ``id`` unless the token's user can moderate the Page: that is
+  :class:`~postdesk.errors.AuthFailed`, since no comment could be tracked.
+* **engagement**: ``GET /{post}?fields=shares,reactions.summary(total_count).limit(0),
+  comments.summary(total_count).limit(0)``. Graph leaves ``shares`` out when nobody
+  shared, so that reads as 0; its comment count is of top-level comments (Graph's
+  default filter), replies not included. Impressions come from ``GET /{post}/insights
+  ?metric=post_impressions``; when Graph will not give them (a permission error, codes
+  10 and 200–299, or an invalid-metric error: Meta has been retiring impression metrics
+  in favour of "views"), ``impressions`` is None instead of losing the other numbers.
+* **ids**: the ledger holds ``{page-id}_{post-id}``; a bare ``{post-id}`` (what
+  ``postdesk ledger resolve`` keeps from a ``/posts/{post-id}`` address) is read as a
+  post of the configured Page. Anything else (a ``pfbid…`` from a copied address) is
+  refused before any request: Graph cannot look it up.
+* **errors** while reading are classified like posting's, with words for reading: a
+  deleted post (code 100, subcode 33) is :class:`~postdesk.errors.Rejected` ("no longer
+  on Facebook"), a missing read permission names ``pages_read_engagement`` and
+  ``pages_read_user_content``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -40,8 +76,31 @@ from urllib.parse import quote
 import httpx
 
 from ..config import ChannelSettings
-from ..errors import AuthFailed, ChannelError, ConfigError, DuplicatePost, RateLimited, Rejected, Unavailable
-from .base import Api, BeforePublish, OutgoingPost, Photo, Published, RetryPolicy, json_or_empty, read_photo, redact
+from ..errors import (
+    AuthFailed,
+    ChannelError,
+    ConfigError,
+    DuplicatePost,
+    NotOffered,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
+from .base import (
+    Api,
+    BeforePublish,
+    Comment,
+    Engagement,
+    OutgoingPost,
+    Photo,
+    Published,
+    RetryPolicy,
+    asked,
+    json_or_empty,
+    parse_since,
+    read_photo,
+    redact,
+)
 
 __all__ = [
     "API_URL_VARIABLE",
@@ -49,8 +108,11 @@ __all__ = [
     "DEFAULT_API_URL",
     "FacebookClient",
     "classify",
+    "comment_url",
     "feed_fields",
     "from_env",
+    "graph_time",
+    "post_node",
     "post_url",
     "throttle_retry_at",
 ]
@@ -83,7 +145,16 @@ TOKEN_SUBCODES = {
     492: "the account that made the token no longer has a role on the Page",
 }
 
+COMMENT_FIELDS = "id,message,created_time,from{name},permalink_url,parent{id},is_hidden"
+ENGAGEMENT_FIELDS = "shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
+IMPRESSIONS_METRIC = "post_impressions"
+COMMENTS_PAGE_SIZE = 100
+"""Comments asked for per page: Graph's largest page for comments."""
+GONE_SUBCODE = 33
+"""With code 100: the object does not exist (deleted) or this token cannot see it."""
+
 _VERSION = re.compile(r"v\d+\.\d+")
+_GRAPH_ID = re.compile(r"\d+(?:_\d+)?")
 
 
 def from_env(env: Mapping[str, str], settings: ChannelSettings, *, policy: RetryPolicy,
@@ -167,6 +238,86 @@ class FacebookClient:
     def _edge(self, edge: str) -> str:
         return f"/{self.api_version}/{quote(self.page_id, safe='')}/{edge}"
 
+    # ------------------------------------------------------------------ reading
+
+    def comments(self, post_id: str, *, since: str = "") -> list[Comment]:
+        """Every visible comment and reply on the post, oldest first, at or after ``since`` (ISO UTC) when given."""
+        path = f"{self._node_path(post_id)}/comments"
+        floor = parse_since(since)
+        params = {"filter": "stream", "order": "chronological", "fields": COMMENT_FIELDS,
+                  "limit": str(COMMENTS_PAGE_SIZE)}
+        if floor is not None:
+            params["since"] = str(int(floor.timestamp()))
+        found: list[Comment] = []
+        cursors: set[str] = set()
+        while True:
+            body = json_or_empty(self._api.request("GET", path, params=params))
+            data = body.get("data")
+            if not isinstance(data, list):
+                raise Unavailable("Facebook answered a page of comments without its 'data' list.", channel=self.name,
+                                  hint="A passing problem at Facebook: the monitor reads again on its next run.")
+            found.extend(comment for raw in data if (comment := self._comment(post_id, raw)) is not None)
+            after = _next_cursor(body)
+            if after is None:
+                break
+            if after in cursors:
+                raise Unavailable("Facebook's paging of the comments came back to a page already read.",
+                                  channel=self.name,
+                                  hint="A passing problem at Facebook: the monitor reads again on its next run.")
+            cursors.add(after)
+            params["after"] = after
+        if floor is not None:
+            found = [c for c in found if not c.created_at or parse_since(c.created_at) >= floor]
+        return sorted(found, key=lambda c: (not c.created_at, c.created_at))
+
+    def engagement(self, post_id: str) -> Engagement:
+        """Reactions, shares and comments from the post itself; impressions from its insights (None if refused)."""
+        node = self._node_path(post_id)
+        body = json_or_empty(self._api.request("GET", node, params={"fields": ENGAGEMENT_FIELDS}))
+        shares = body.get("shares")
+        try:
+            insights = json_or_empty(self._api.request("GET", f"{node}/insights",
+                                                       params={"metric": IMPRESSIONS_METRIC}))
+        except NotOffered:
+            impressions = None
+        else:
+            impressions = _insight(insights, IMPRESSIONS_METRIC)
+        return Engagement(reactions=_summary_count(body.get("reactions")),
+                          shares=_as_int(shares.get("count")) if isinstance(shares, dict) else 0,
+                          comments=_summary_count(body.get("comments")),
+                          impressions=impressions)
+
+    def _node_path(self, post_id: str) -> str:
+        """``/{version}/{node}`` of a ledger post id, or Rejected before any request when Graph cannot read it."""
+        node = post_node(post_id, self.page_id)
+        if node is None:
+            raise Rejected(f"The ledger's Facebook post id {post_id!r} is not an id Graph can look up.",
+                           channel=self.name,
+                           hint="Set the entry's post_id to the post's Graph id, '{page-id}_{post-id}' (in Meta "
+                                "Business Suite or the Graph API Explorer: GET /{page-id}/posts), or confirm it "
+                                "again with a https://www.facebook.com/{page-id}/posts/{post-id} address.")
+        return f"/{self.api_version}/{quote(node, safe='')}"
+
+    def _comment(self, post_id: str, raw: object) -> Comment | None:
+        """One comment of Graph's answer, or None when Facebook shows it as hidden."""
+        if not isinstance(raw, dict) or raw.get("is_hidden") is True:
+            return None
+        comment_id = raw.get("id")
+        if not isinstance(comment_id, str) or not comment_id:
+            raise AuthFailed("Facebook returned comments without their ids: the Page token's user cannot moderate "
+                             "the Page, and a comment without an id cannot be followed.", channel=self.name,
+                             secrets=(TOKEN_SECRET,),
+                             hint="Make the Page token as someone with full control or the 'Community activity' "
+                                  "(moderate) task on the Page, with pages_read_engagement and "
+                                  f"pages_read_user_content, and store it as the {TOKEN_SECRET} secret.")
+        author, parent = raw.get("from"), raw.get("parent")
+        permalink = raw.get("permalink_url")
+        return Comment(id=comment_id, channel=self.name, post_id=post_id, text=str(raw.get("message") or ""),
+                       created_at=graph_time(str(raw.get("created_time") or "")),
+                       url=comment_url(comment_id, permalink if isinstance(permalink, str) else ""),
+                       author=str(author.get("name") or "") if isinstance(author, dict) else "",
+                       parent_id=str(parent.get("id") or "") if isinstance(parent, dict) else "")
+
     # ------------------------------------------------------------------ dry run
 
     def describe(self, post: OutgoingPost) -> list[str]:
@@ -215,6 +366,55 @@ def post_url(post_id: str) -> str:
     return f"https://www.facebook.com/{post_id}"
 
 
+def post_node(post_id: str, page_id: str) -> str | None:
+    """The Graph node of a ledger post id: ``{page}_{post}`` as is, a bare ``{post}`` on ``page_id``, else None."""
+    post_id = post_id.strip()
+    if not _GRAPH_ID.fullmatch(post_id):
+        return None
+    return post_id if "_" in post_id else f"{page_id}_{post_id}"
+
+
+def comment_url(comment_id: str, permalink: str = "") -> str:
+    """Where a person opens a comment: Graph's ``permalink_url`` when it is an https address, else by its id."""
+    if permalink.startswith("https://"):
+        return permalink
+    return f"https://www.facebook.com/{quote(comment_id, safe='_')}"
+
+
+def graph_time(value: str) -> str:
+    """Graph's ``2030-07-22T15:04:05+0000`` as ``2030-07-22T15:04:05Z``; ``""`` when it is not a time."""
+    try:
+        moment = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return ""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _next_cursor(body: Mapping[str, Any]) -> str | None:
+    """The ``after`` cursor of the next page, or None on the last page (no ``paging.next``)."""
+    paging = body.get("paging")
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return None
+    cursors = paging.get("cursors")
+    after = cursors.get("after") if isinstance(cursors, dict) else None
+    return after if isinstance(after, str) and after else None
+
+
+def _summary_count(edge: object) -> int | None:
+    """``total_count`` of an edge asked for with ``.summary(total_count)``, None when Graph left it out."""
+    summary = edge.get("summary") if isinstance(edge, dict) else None
+    return _as_int(summary.get("total_count")) if isinstance(summary, dict) else None
+
+
+def _insight(body: Mapping[str, Any], metric: str) -> int | None:
+    """The latest value of ``metric`` in an insights answer, None when there is none yet."""
+    for entry in body.get("data") or ():
+        if isinstance(entry, dict) and entry.get("name") == metric:
+            values = [v.get("value") for v in entry.get("values") or () if isinstance(v, dict)]
+            return _as_int(values[-1]) if values else None
+    return None
+
+
 def _file_summary(photo: Photo) -> str:
     try:
         return f"{photo.path.name} ({photo.path.stat().st_size:,} bytes)"
@@ -233,6 +433,11 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
     4, 17, 32, 613 (or 429)     RateLimited: ``retry_at`` from :func:`throttle_retry_at`
     190, 102, 104               AuthFailed(FACEBOOK_PAGE_TOKEN): make a new long-lived Page token
     10, 200–299                 AuthFailed(FACEBOOK_PAGE_TOKEN): the token lacks pages_manage_posts
+                                (reading: pages_read_engagement, pages_read_user_content)
+    10, 200–299, 100 reading    NotOffered: Graph will not give this post's insights (the client
+    ``/insights``               leaves impressions None)
+    100 subcode 33 reading      Rejected: the post is no longer on Facebook (deleted), or hidden
+                                from this token
     368                         Rejected: the Page is temporarily blocked for policy, a person must look
     506                         DuplicatePost
     1, 2, any 5xx               Unavailable
@@ -240,16 +445,21 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
     ==========================  ================================================================
 
     The code decides before the HTTP status: Graph sends most errors as 400 whatever they mean.
+    "Reading" is a ``GET`` (the monitor's requests; posting only sends ``POST``): the
+    request the answer belongs to decides the words, so one client serves both.
     """
     error = _graph_error(response)
     code, subcode = _as_int(error.get("code")), _as_int(error.get("error_subcode"))
     said = _what_facebook_said(response, error, code, subcode)
+    method, path = asked(response)
+    reading = method == "GET"
     if code in THROTTLE_CODES or response.status_code == 429:
         retry_at = throttle_retry_at(response.headers, clock=clock)
         minutes = max(1, round((retry_at - clock()) / 60))
+        later = "the monitor reads it again on a later run" if reading else "postdesk posts it on a later run"
         return RateLimited(f"Facebook is limiting this app's or Page's requests ({said}); "
                            f"it allows more in about {minutes} minutes.", retry_at=retry_at,
-                           hint="Nothing to fix: postdesk posts it on a later run. If this keeps happening, "
+                           hint=f"Nothing to fix: {later}. If this keeps happening, "
                                 "check which other tools use this Page's token.")
     if code in TOKEN_CODES:
         why = TOKEN_SUBCODES.get(subcode or 0, "the token is not valid")
@@ -257,6 +467,21 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
                           hint="Generate a new long-lived Page access token (from a long-lived user token of a "
                                "Page admin, in the Graph API Explorer or Meta Business Suite) and store it as "
                                f"the {TOKEN_SECRET} secret.")
+    if reading and path.endswith("/insights") and (code in PERMISSION_CODES or code == 100):
+        return NotOffered(f"Facebook does not give this token the post's {IMPRESSIONS_METRIC} insights ({said}).",
+                          hint="Impressions stay empty. To get them, the Page token needs read_insights and "
+                               "pages_read_engagement, made by someone with the Page's 'Insights' (analyze) task.")
+    if code in PERMISSION_CODES and reading:
+        return AuthFailed(f"The Page access token may not read the Page's comments and engagement ({said}).",
+                          secrets=(TOKEN_SECRET,),
+                          hint="Generate a new Page access token with pages_read_engagement and "
+                               "pages_read_user_content (and pages_manage_posts to keep posting), made by someone "
+                               f"who can moderate the Page, and store it as the {TOKEN_SECRET} secret.")
+    if reading and code == 100 and subcode == GONE_SUBCODE:
+        return Rejected(f"This post is no longer on Facebook: it was deleted, or the Page token cannot see it "
+                        f"({said}).",
+                        hint="Nothing to fix if it was deleted on purpose: the monitor skips it. If the post is "
+                             f"still on the Page, check that {TOKEN_SECRET} is a token of this Page.")
     if code in PERMISSION_CODES:
         return AuthFailed(f"The Page access token lacks the pages_manage_posts permission ({said}).",
                           secrets=(TOKEN_SECRET,),

@@ -23,16 +23,49 @@ Decisions:
   its own); the text already carries the link (``posttext`` adds it).
 * The bearer token goes with the upload ``PUT`` only when the upload URL is on the API's
   own origin or on an https ``linkedin.com`` host (:func:`sends_token_to`).
+
+Reading (the monitor's :class:`~.base.Watcher` side, same object, same token; reading an
+organization's comments and statistics needs ``r_organization_social`` as well):
+
+* **comments**: ``GET /rest/socialActions/{post urn}/comments?start=&count=100``, every
+  page (``start`` moves by ``paging.count`` until ``paging.total`` is reached or a page
+  is empty). Replies live under ``/rest/socialActions/{comment urn}/comments``; they are
+  fetched for each top-level comment whose ``commentsSummary`` counts any, *or does not
+  say*: one call too many costs less than a missed reply. LinkedIn nests one level
+  only, so replies of replies are not asked for. A comment deleted between the two
+  calls (404 on its replies) is simply without replies. The API cannot filter by time,
+  so ``since`` is applied here (inclusive, as on Facebook) after every page and reply
+  was read: a new reply can sit under an old comment. Comments come back oldest first.
+* ``Comment.id`` and ``parent_id`` are comment URNs (``urn:li:comment:(urn:li:share:…,N)``):
+  unique, and what the replies endpoint and the link need. ``author`` is the actor URN
+  (``urn:li:person:…`` or ``urn:li:organization:…``): a name costs another call per
+  person (and a scope postdesk does not ask for). The link is
+  ``https://www.linkedin.com/feed/update/{post urn}?commentUrn={comment urn}``, for a
+  reply ``?commentUrn={its parent}&replyUrn={reply}``, as LinkedIn's own notifications
+  link them.
+* **engagement**: ``GET /rest/socialActions/{urn}`` gives ``likesSummary.totalLikes``
+  (reactions) and ``commentsSummary.aggregatedTotalComments`` (comments and replies);
+  ``GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&…&shares=List(urn)``
+  (``ugcPosts=List(…)`` for a ``urn:li:ugcPost``) gives ``shareCount`` and
+  ``impressionCount``. That query is written out by hand (:func:`share_statistics_url`):
+  Rest.li needs ``List(…)`` literal with only the URN inside encoded, which a params
+  dict would escape. When LinkedIn refuses it (403: it needs ``r_organization_social``
+  and an admin role), shares and impressions are None and the rest still counts.
+* **errors** while reading are classified like posting's, with words for reading: 404 is
+  a deleted post (:class:`~postdesk.errors.Rejected`, naming the URN), 403 names
+  ``r_organization_social``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -42,6 +75,7 @@ from ..errors import (
     ChannelError,
     ConfigError,
     DuplicatePost,
+    NotOffered,
     OutdatedVersion,
     RateLimited,
     Rejected,
@@ -50,11 +84,15 @@ from ..errors import (
 from .base import (
     Api,
     BeforePublish,
+    Comment,
+    Engagement,
     OutgoingPost,
     Photo,
     Published,
     RetryPolicy,
+    asked,
     json_or_empty,
+    parse_since,
     read_photo,
     redact,
     retry_at_from_retry_after,
@@ -66,11 +104,13 @@ __all__ = [
     "DEFAULT_API_URL",
     "LinkedInClient",
     "classify",
+    "comment_url",
     "from_env",
     "little_text",
     "post_body",
     "post_url",
     "sends_token_to",
+    "share_statistics_url",
 ]
 
 CREDENTIALS = (("LINKEDIN_ORGANIZATION_ID", "LINKEDIN_ACCESS_TOKEN"),)
@@ -85,8 +125,14 @@ DEFAULT_THROTTLE_WAIT = 60 * 60.0
 (reset at midnight UTC) and rarely says when they lift: an hour keeps scheduled runs from
 hammering it, without giving up a whole day when the throttle was a short burst limit."""
 
+COMMENTS_PAGE_SIZE = 100
+STATISTICS_PATH = "/rest/organizationalEntityShareStatistics"
+_STATISTICS_LISTS = {"share": "shares", "ugcPost": "ugcPosts"}
+"""The list parameter of the statistics finder for each kind of post URN."""
+
 _VERSION = re.compile(r"\d{6}(?:\.\d{2})?")
 _ORGANIZATION_URN = "urn:li:organization:"
+_URN = re.compile(r"urn:li:[A-Za-z]+:\S+")
 
 
 def from_env(env: Mapping[str, str], settings: ChannelSettings, *, policy: RetryPolicy,
@@ -176,6 +222,101 @@ class LinkedInClient:
         self._api.request("PUT", upload_url, content=data, headers=headers)
         return image
 
+    # ------------------------------------------------------------------ reading
+
+    def comments(self, post_id: str, *, since: str = "") -> list[Comment]:
+        """Every comment and reply on the post, oldest first, at or after ``since`` (ISO UTC) when given."""
+        urn = self._post_urn(post_id)
+        floor = parse_since(since)
+        found: dict[str, Comment] = {}
+        for raw in self._comment_elements(urn):
+            comment = self._comment(post_id, urn, raw, parent="")
+            found.setdefault(comment.id, comment)
+            if comment.parent_id or not _may_have_replies(raw):
+                continue
+            try:
+                replies = list(self._comment_elements(comment.id))
+            except Rejected as error:
+                if error.status == 404:  # deleted since the page that listed it
+                    continue
+                raise
+            for reply in replies:
+                answer = self._comment(post_id, urn, reply, parent=comment.id)
+                found.setdefault(answer.id, answer)
+        kept = [c for c in found.values() if floor is None or not c.created_at or parse_since(c.created_at) >= floor]
+        return sorted(kept, key=lambda c: (not c.created_at, c.created_at))
+
+    def engagement(self, post_id: str) -> Engagement:
+        """Likes and comments from the post's social actions; shares and impressions from the statistics."""
+        urn = self._post_urn(post_id)
+        social = json_or_empty(self._api.request("GET", f"/rest/socialActions/{quote(urn, safe='')}",
+                                                 headers=self._authorization))
+        statistics = self._share_statistics(urn)
+        return Engagement(reactions=_count(_field(social, "likesSummary", "totalLikes")),
+                          shares=_count(statistics.get("shareCount")),
+                          comments=_count(_field(social, "commentsSummary", "aggregatedTotalComments")),
+                          impressions=_count(statistics.get("impressionCount")))
+
+    def _post_urn(self, post_id: str) -> str:
+        urn = post_id.strip()
+        if not _URN.fullmatch(urn):
+            raise Rejected(f"The ledger's LinkedIn post id {post_id!r} is not a post URN.", channel=self.name,
+                           hint="Set the entry's post_id to the post's URN (urn:li:share:… or urn:li:ugcPost:…), "
+                                "or confirm it again with a https://www.linkedin.com/feed/update/<urn>/ address.")
+        return urn
+
+    def _comment_elements(self, target: str) -> Iterator[Any]:
+        """The ``elements`` of every page of ``/rest/socialActions/{target}/comments``."""
+        path = f"/rest/socialActions/{quote(target, safe='')}/comments"
+        start = 0
+        while True:
+            response = self._api.request("GET", path, params={"start": start, "count": COMMENTS_PAGE_SIZE},
+                                         headers=self._authorization)
+            body = json_or_empty(response)
+            elements = body.get("elements")
+            if not isinstance(elements, list):
+                raise Unavailable("LinkedIn answered a page of comments without its 'elements' list.",
+                                  channel=self.name, status=response.status_code,
+                                  hint="A passing problem at LinkedIn: the monitor reads again on its next run.")
+            yield from elements
+            paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
+            count = _count(paging.get("count")) or COMMENTS_PAGE_SIZE
+            following = (_count(paging.get("start")) or start) + count
+            total = _count(paging.get("total"))
+            if not elements or following <= start or (following >= total if total is not None
+                                                      else len(elements) < count):
+                return
+            start = following
+
+    def _comment(self, post_id: str, post_urn: str, raw: object, *, parent: str) -> Comment:
+        """One element of LinkedIn's answer; ``parent`` is the comment whose replies were asked for."""
+        element = raw if isinstance(raw, dict) else {}
+        urn = element.get("commentUrn") or (f"urn:li:comment:({post_urn},{element['id']})" if element.get("id")
+                                            else "")
+        if not isinstance(urn, str) or not urn:
+            raise Unavailable("LinkedIn answered a comment without its URN or id.", channel=self.name,
+                              hint="A passing problem at LinkedIn: the monitor reads again on its next run.")
+        parent_id = element.get("parentComment") if isinstance(element.get("parentComment"), str) else parent
+        created = _count(_field(element, "created", "time"))
+        return Comment(id=urn, channel=self.name, post_id=post_id, text=str(_field(element, "message", "text") or ""),
+                       created_at=_iso_from_millis(created) if created is not None else "",
+                       url=comment_url(post_urn, urn, parent_id or ""), author=str(element.get("actor") or ""),
+                       parent_id=parent_id or "")
+
+    def _share_statistics(self, urn: str) -> dict[str, Any]:
+        """``totalShareStatistics`` of the post, or ``{}`` when LinkedIn has none for it or refuses (403)."""
+        url = share_statistics_url(self.author, urn)
+        if url is None:
+            return {}
+        try:
+            response = self._api.request("GET", url, headers=self._authorization)
+        except NotOffered:
+            return {}
+        elements = json_or_empty(response).get("elements")
+        first = elements[0] if isinstance(elements, list) and elements and isinstance(elements[0], dict) else {}
+        statistics = first.get("totalShareStatistics")
+        return statistics if isinstance(statistics, dict) else {}
+
     # ------------------------------------------------------------------ dry run
 
     def describe(self, post: OutgoingPost) -> list[str]:
@@ -214,6 +355,47 @@ def post_body(author: str, text: str, images: Sequence[tuple[str, str]]) -> dict
 def post_url(urn: str) -> str:
     """The public address of a post from its URN (``urn:li:share:…`` or ``urn:li:ugcPost:…``)."""
     return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+def comment_url(post_urn: str, comment_urn: str, parent_urn: str = "") -> str:
+    """Where a person opens a comment (a reply: under the comment it answers) on the post's page."""
+    address = f"https://www.linkedin.com/feed/update/{post_urn}?commentUrn="
+    if parent_urn:
+        return f"{address}{quote(parent_urn, safe='')}&replyUrn={quote(comment_urn, safe='')}"
+    return address + quote(comment_urn, safe="")
+
+
+def share_statistics_url(organization: str, urn: str) -> str | None:
+    """The statistics finder for one post, in Rest.li 2.0 syntax; None for a URN it does not take."""
+    kind = urn.split(":")[2] if urn.count(":") >= 3 else ""
+    parameter = _STATISTICS_LISTS.get(kind)
+    if parameter is None:
+        return None
+    return (f"{STATISTICS_PATH}?q=organizationalEntity&organizationalEntity={quote(organization, safe='')}"
+            f"&{parameter}=List({quote(urn, safe='')})")
+
+
+def _iso_from_millis(millis: int) -> str:
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _field(body: Mapping[str, Any], outer: str, inner: str) -> object:
+    """``body[outer][inner]``, or None where either is missing."""
+    value = body.get(outer)
+    return value.get(inner) if isinstance(value, dict) else None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _may_have_replies(raw: object) -> bool:
+    """Whether a comment's replies are worth asking for: its summary counts some, or says nothing."""
+    summary = raw.get("commentsSummary") if isinstance(raw, dict) else None
+    if not isinstance(summary, dict):
+        return True
+    count = _count(summary.get("aggregatedTotalComments"))
+    return count is None or count > 0
 
 
 def sends_token_to(upload_url: str, api_url: str) -> bool:
@@ -296,25 +478,49 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
     5xx                                  Unavailable
     any other 4xx                        Rejected, with LinkedIn's message
     ===================================  ===========================================================
+
+    Reading (a ``GET``: the monitor's requests; posting sends none) changes the words and
+    three classes: 403 on the share statistics is NotOffered (the client leaves shares
+    and impressions None), any other 403 names ``r_organization_social``, and 404 is
+    Rejected as a deleted post or comment, naming its URN.
     """
     body = json_or_empty(response)
     status = response.status_code
     code = str(body.get("code") or "")
     said = _what_linkedin_said(response, body)
+    method, path = asked(response)
+    reading = method == "GET"
     if status == 429:
         retry_at = retry_at_from_retry_after(response.headers.get("Retry-After"), clock=clock,
                                              default_wait=DEFAULT_THROTTLE_WAIT)
         minutes = max(1, round((retry_at - clock()) / 60))
+        later = "the monitor reads it again on a later run" if reading else "postdesk posts it on a later run"
         return RateLimited(f"LinkedIn is limiting this app's requests ({said}); try again in about {minutes} "
                            "minutes.", retry_at=retry_at,
-                           hint="Nothing to fix: postdesk posts it on a later run. LinkedIn's limits are per day "
+                           hint=f"Nothing to fix: {later}. LinkedIn's limits are per day "
                                 "and reset at midnight UTC.")
     if status == 401:
         return AuthFailed(f"LinkedIn refused the access token: it expired or was revoked ({said}).",
                           secrets=(TOKEN_SECRET,),
                           hint="LinkedIn access tokens last 60 days. An admin of the LinkedIn Page signs in again "
                                "through the app's OAuth flow (or the Developer Portal's token generator) with the "
-                               f"w_organization_social scope and stores the new token as the {TOKEN_SECRET} secret.")
+                               "w_organization_social scope (and r_organization_social for the monitor) and "
+                               f"stores the new token as the {TOKEN_SECRET} secret.")
+    if status == 403 and reading and path == STATISTICS_PATH:
+        return NotOffered(f"LinkedIn does not give this token the organization's share statistics ({said}).",
+                          hint="Shares and impressions stay empty. They need the r_organization_social scope and a "
+                               "member with an admin or analyst role on the LinkedIn Page.")
+    if status == 403 and reading:
+        return AuthFailed(f"LinkedIn does not let this token read the organization's comments and reactions "
+                          f"({said}).", secrets=(TOKEN_SECRET,),
+                          hint="The token needs the r_organization_social scope (besides w_organization_social), "
+                               "made by a Super admin or Content admin of the LinkedIn Page. Make a new token and "
+                               f"store it as the {TOKEN_SECRET} secret.")
+    if status == 404 and reading:
+        target = _social_actions_target(path)
+        what = "comment" if target.startswith("urn:li:comment:") else "post"
+        return Rejected(f"LinkedIn no longer has the {what} {target or path}: it was deleted ({said}).",
+                        hint="Nothing to fix if it was deleted on purpose: the monitor skips it.")
     if status == 403:
         return AuthFailed(f"LinkedIn does not let this token post for the organization ({said}).",
                           secrets=(TOKEN_SECRET,),
@@ -336,6 +542,12 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
                            hint="A passing problem at LinkedIn: postdesk tries again on a later run.")
     return Rejected(f"LinkedIn refused the request ({said}).",
                     hint="A person must look: fix what LinkedIn names (text too long, a photo it cannot read).")
+
+
+def _social_actions_target(path: str) -> str:
+    """The URN in ``/rest/socialActions/{urn}[/comments]``, or ``""``."""
+    parts = path.split("/")
+    return parts[3] if len(parts) > 3 and parts[1:3] == ["rest", "socialActions"] else ""
 
 
 def _what_linkedin_said(response: httpx.Response, body: Mapping[str, Any]) -> str:

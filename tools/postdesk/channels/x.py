@@ -103,7 +103,6 @@ from ..errors import (
     RateLimited,
     Rejected,
     Unavailable,
-    UsageError,
 )
 from .base import (
     Api,
@@ -115,6 +114,7 @@ from .base import (
     Published,
     RetryPolicy,
     json_or_empty,
+    parse_since,
     read_photo,
     redact,
     retry_at_from_reset,
@@ -555,19 +555,6 @@ class XClient:
 
     def _send(self, path: str, *, creates_post: bool = False, **options: Any) -> httpx.Response:
         return self._api.request("POST", path, creates_post=creates_post, sign=self._credentials.sign, **options)
-
-
-def parse_since(since: str) -> datetime | None:
-    """``since`` (ISO 8601; UTC when it names no zone) as an aware datetime, None when empty."""
-    text = since.strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"'since' must be an ISO 8601 time in UTC such as 2030-07-22T15:04:05Z, not {since!r}",
-                         hint="Pass the time of the previous monitor run, or nothing to read every reply.") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def search_params(post_id: str, *, after: datetime | None, now: float) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""A loopback LinkedIn API: the versioned Images and Posts endpoints, with LinkedIn's answers.
+"""A loopback LinkedIn API: the versioned Images and Posts endpoints, and the reads of comments and statistics.
 
 Routes:
 
@@ -6,7 +6,22 @@ Routes:
   {"owner": urn}}`` answers ``{"value": {"uploadUrl", "image", "uploadUrlExpiresAt"}}``;
   the upload URL points back at this fake (or at ``upload_base``);
 * ``PUT /dms-uploads/{key}`` stores the bytes (201);
-* ``POST /rest/posts`` answers 201 with the post URN in ``x-restli-id``.
+* ``POST /rest/posts`` answers 201 with the post URN in ``x-restli-id``;
+* ``GET /rest/socialActions/{urn}/comments?start=&count=``: the comments on a post, or
+  the replies to a comment, newest first (the client must sort), ``count`` capped at
+  :attr:`FakeLinkedIn.page_size`, with ``paging: {"start", "count", "total"}``; each
+  element has ``id``, ``commentUrn``, ``actor``, ``message.text``, ``created.time`` (ms),
+  ``commentsSummary`` and, for a reply, ``parentComment``;
+* ``GET /rest/socialActions/{urn}``: ``likesSummary`` and ``commentsSummary``;
+* ``GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&...&shares=List(urn)``
+  (or ``ugcPosts=List(...)``): ``totalShareStatistics`` per post; 403 once
+  :meth:`FakeLinkedIn.refuse_statistics` was called, as for a token without
+  ``r_organization_social``.
+
+A deleted post (:meth:`FakeLinkedIn.delete_post`) or an unknown URN answers 404 on
+every read. Tests add comments with :meth:`FakeLinkedIn.add_comment` to posts the client
+made (or :meth:`FakeLinkedIn.add_post`), and shrink ``page_size`` to see every page
+followed.
 
 Like LinkedIn it checks the bearer token (401), ``LinkedIn-Version`` (missing: 400
 ``VERSION_MISSING``; not active: 426 ``NONEXISTENT_VERSION``) and
@@ -17,24 +32,30 @@ character (so a test sees what people would see). Errors have LinkedIn's shape
 ``{"message", "serviceErrorCode", "status"}``, with ``code`` where LinkedIn sends one.
 
 :meth:`FakeLinkedIn.api_route` adds further endpoints behind the same checks (the
-monitoring stage will read comments and statistics through it).
+reading routes are added through it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from .server import FakeServer, Recorded, Reply
 
-__all__ = ["FakeLinkedIn", "LinkedInImage", "LinkedInPost", "linkedin_error", "shown_text"]
+__all__ = ["FakeLinkedIn", "LinkedInComment", "LinkedInImage", "LinkedInPost", "linkedin_error", "shown_text"]
 
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "images": ("POST", r"/rest/images"),
     "upload": ("PUT", r"/dms-uploads/.+"),
     "posts": ("POST", r"/rest/posts"),
+    "comments": ("GET", r"/rest/socialActions/[^/]+/comments"),
+    "social": ("GET", r"/rest/socialActions/[^/]+"),
+    "statistics": ("GET", r"/rest/organizationalEntityShareStatistics"),
+    "read": ("GET", r"/rest/.*"),
 }
 """Names a test uses to aim a scripted error: ``fake.server_error_next(on="upload")``."""
 
@@ -64,6 +85,23 @@ class LinkedInPost:
     image_urns: list[str] = field(default_factory=list)
     alt_texts: list[str] = field(default_factory=list)
     body: dict[str, Any] = field(default_factory=dict)
+    comments: list[LinkedInComment] = field(default_factory=list)
+    likes: int = 0
+    shares: int = 0
+    impressions: int = 0
+    deleted: bool = False
+
+
+@dataclass
+class LinkedInComment:
+    """A comment on a post, or (``parent_urn`` set) a reply to one; ``created_ms`` is epoch milliseconds."""
+
+    urn: str
+    id: str
+    actor: str
+    text: str
+    created_ms: int
+    parent_urn: str = ""
 
 
 def linkedin_error(status: int, message: str, *, code: str | None = None, service_error_code: int | None = None,
@@ -122,9 +160,15 @@ class FakeLinkedIn(FakeServer):
         self.upload_base: str | None = None
         """Where upload URLs point (None: this fake's own URL); a test sets another host name."""
         self.upload_needs_token = True
+        self.page_size = 100
+        """The most comments one page holds, whatever ``count`` asks (tests shrink it to see paging)."""
+        self.statistics_refused = False
         self.api_route("POST", r"/rest/images", self._initialize_upload)
         self.route("PUT", r"/dms-uploads/(?P<key>[^/]+)", self._upload)
         self.api_route("POST", r"/rest/posts", self._create_post)
+        self.api_route("GET", r"/rest/socialActions/(?P<target>[^/]+)/comments", self._comments)
+        self.api_route("GET", r"/rest/socialActions/(?P<target>[^/]+)", self._social_actions)
+        self.api_route("GET", r"/rest/organizationalEntityShareStatistics", self._statistics)
 
     @property
     def author(self) -> str:
@@ -144,6 +188,50 @@ class FakeLinkedIn(FakeServer):
 
         self.route(method, pattern, checked)
 
+    # ------------------------------------------------------------------ what the Page's readers do
+
+    def add_post(self, text: str = "A post made elsewhere", *, kind: str = "share") -> str:
+        """A post of the organization made without the client (``kind``: share or ugcPost); returns its URN."""
+        post = LinkedInPost(urn=f"urn:li:{kind}:{7_000_000_000_000_000_000 + self.new_id()}", commentary=text,
+                            text=text)
+        self.posts.append(post)
+        return post.urn
+
+    def add_comment(self, post_urn: str, text: str, *, author: str = "urn:li:person:fakeMember1",
+                    created_at: str = "2030-07-22T15:04:05Z", parent_id: str = "") -> str:
+        """Comment on a post (``parent_id``: reply to that comment's URN); returns the comment's URN."""
+        post = self.post(post_urn)
+        if parent_id and not any(c.urn == parent_id and not c.parent_urn for c in post.comments):
+            raise ValueError(f"post {post_urn} has no top-level comment {parent_id} to reply to")
+        number = str(7_100_000_000_000_000_000 + self.new_id())
+        moment = dt.datetime.fromisoformat(created_at)
+        comment = LinkedInComment(urn=f"urn:li:comment:({post_urn},{number})", id=number, actor=author, text=text,
+                                  created_ms=round(moment.timestamp() * 1000), parent_urn=parent_id)
+        post.comments.append(comment)
+        return comment.urn
+
+    def set_engagement(self, post_urn: str, *, likes: int | None = None, shares: int | None = None,
+                       impressions: int | None = None) -> None:
+        """Set the numbers LinkedIn reports for a post (those given)."""
+        post = self.post(post_urn)
+        post.likes = post.likes if likes is None else likes
+        post.shares = post.shares if shares is None else shares
+        post.impressions = post.impressions if impressions is None else impressions
+
+    def delete_post(self, post_urn: str) -> None:
+        """The organization deletes the post: from now on every read of it answers 404."""
+        self.post(post_urn).deleted = True
+
+    def refuse_statistics(self) -> None:
+        """From now on the share statistics answer 403, as for a token without r_organization_social."""
+        self.statistics_refused = True
+
+    def post(self, urn: str) -> LinkedInPost:
+        found = next((post for post in self.posts if post.urn == urn), None)
+        if found is None:
+            raise KeyError(f"the fake has no post {urn}")
+        return found
+
     # ------------------------------------------------------------------ scripted errors
 
     def rate_limit_next(self, *, retry_after: int | None = 3600, on: str = "posts", times: int = 1) -> None:
@@ -158,7 +246,7 @@ class FakeLinkedIn(FakeServer):
         self.token_expired = True
 
     def revoke_permission(self) -> None:
-        """From now on the member lacks w_organization_social or the admin role (403)."""
+        """From now on the member lacks the organization scopes or the admin role (403 on every API call)."""
         self.permission_missing = True
 
     def retire_version(self, version: str) -> None:
@@ -294,6 +382,83 @@ class FakeLinkedIn(FakeServer):
                 return [], linkedin_error(400, f"ERROR :: {where} :: {urn} is not an uploaded image: "
                                                "its upload never arrived", code="INVALID_CONTENT")
         return media, None
+
+
+    # ------------------------------------------------------------------ reading routes
+
+    def _not_found(self, urn: str) -> Reply:
+        return linkedin_error(404, f"Not Found: {urn}", code="NOT_FOUND", service_error_code=0)
+
+    def _live_post(self, urn: str) -> LinkedInPost | None:
+        return next((post for post in self.posts if post.urn == urn and not post.deleted), None)
+
+    def _comments(self, recorded: Recorded, match: re.Match[str]) -> Reply:
+        target = unquote(match["target"])
+        post = self._live_post(target)
+        if post is not None:
+            shown = [c for c in post.comments if not c.parent_urn]
+        else:  # the replies to a comment
+            post = next((p for p in self.posts if not p.deleted and any(c.urn == target for c in p.comments)), None)
+            if post is None:
+                return self._not_found(target)
+            shown = [c for c in post.comments if c.parent_urn == target]
+        shown = sorted(shown, key=lambda c: c.created_ms, reverse=True)
+        start = int(recorded.param("start") or 0)
+        count = min(int(recorded.param("count") or 10), self.page_size)
+        elements = [self._comment_json(c, post) for c in shown[start:start + count]]
+        return Reply(200, {"elements": elements, "paging": {"start": start, "count": count, "total": len(shown),
+                                                            "links": []}})
+
+    def _comment_json(self, comment: LinkedInComment, post: LinkedInPost) -> dict[str, Any]:
+        replies = sum(1 for c in post.comments if c.parent_urn == comment.urn)
+        element: dict[str, Any] = {
+            "actor": comment.actor, "commentUrn": comment.urn, "id": comment.id, "$URN": comment.urn,
+            "object": post.urn, "message": {"text": comment.text, "attributes": []},
+            "created": {"actor": comment.actor, "time": comment.created_ms},
+            "lastModified": {"actor": comment.actor, "time": comment.created_ms},
+            "likesSummary": {"totalLikes": 0, "likedByCurrentUser": False, "aggregatedTotalLikes": 0},
+            "commentsSummary": {"aggregatedTotalComments": replies, "totalFirstLevelComments": replies},
+        }
+        if comment.parent_urn:
+            element["parentComment"] = comment.parent_urn
+            del element["commentsSummary"]
+        return element
+
+    def _social_actions(self, recorded: Recorded, match: re.Match[str]) -> Reply:
+        urn = unquote(match["target"])
+        post = self._live_post(urn)
+        if post is None:
+            return self._not_found(urn)
+        first_level = sum(1 for c in post.comments if not c.parent_urn)
+        return Reply(200, {
+            "target": urn, "$URN": f"urn:li:socialActivityCounts:{urn}",
+            "likesSummary": {"totalLikes": post.likes, "likedByCurrentUser": False,
+                             "aggregatedTotalLikes": post.likes},
+            "commentsSummary": {"aggregatedTotalComments": len(post.comments),
+                                "totalFirstLevelComments": first_level},
+        })
+
+    def _statistics(self, recorded: Recorded, match: re.Match[str]) -> Reply:
+        if self.statistics_refused:
+            return linkedin_error(403, "Not enough permissions to access: organizationalEntityShareStatistics."
+                                       "FINDER-organizationalEntity.20261001", code="ACCESS_DENIED",
+                                  service_error_code=100)
+        if recorded.param("q") != "organizationalEntity":
+            return linkedin_error(400, "Unsupported finder: use q=organizationalEntity", code="ILLEGAL_ARGUMENT")
+        if recorded.param("organizationalEntity") != self.author:
+            return self._access_denied()
+        elements = []
+        for parameter, kind in (("shares", "share"), ("ugcPosts", "ugcPost")):
+            listed = re.fullmatch(r"List\((.*)\)", recorded.param(parameter) or "")
+            for urn in (listed[1].split(",") if listed and listed[1] else []):
+                post = self._live_post(urn)
+                if post is None or not urn.startswith(f"urn:li:{kind}:"):
+                    continue
+                elements.append({"organizationalEntity": self.author, kind: urn, "totalShareStatistics": {
+                    "shareCount": post.shares, "clickCount": 0, "engagement": 0.0, "likeCount": post.likes,
+                    "impressionCount": post.impressions, "commentCount": len(post.comments),
+                    "uniqueImpressionsCount": post.impressions}})
+        return Reply(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
 
 
 def _json(recorded: Recorded) -> Any:
