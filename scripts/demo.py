@@ -7,11 +7,14 @@ repository is rebuilt every time, the project's own content/ is never touched.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from postdesk.channels import credential_names
 from postdesk.fakes.facebook import FakeFacebook
@@ -24,6 +27,13 @@ DEMO = ROOT / "build" / "demo"
 PREVIEW = ROOT / "build" / "demo-preview"
 SCHEDULE = (ROOT / "tools" / "postdesk" / "schedule.py").exists()
 POST_AT = "2030-07-24T17:00"
+DIGEST = ROOT / "build" / "demo-digest"
+REPLIES = (
+    ("facebook", "Is Tyler Johnson, 9, still in foster care with the Millers? His mom asked me to find out."),
+    ("facebook", "The kids next door are left alone all night and I think they are being neglected."),
+    ("x", "Where exactly at Capitol Plaza is the drop-off?"),
+    ("linkedin", "Proud to see our volunteers at this drive. Great work, everyone!"),
+)
 POSTDESK = [sys.executable, "-m", "postdesk", "--repo", str(DEMO)]
 
 BAD_SUBMISSION = """---
@@ -66,6 +76,11 @@ def _without_credentials() -> dict[str, str]:
             if key not in names and not key.startswith("POSTDESK_")}
 
 
+def _post_ids(item: str) -> dict[str, str]:
+    ledger = json.loads((DEMO / "state" / "ledger" / f"{item}.json").read_text(encoding="utf-8"))
+    return {network: entry["post_id"] for network, entry in ledger["channels"].items()}
+
+
 def git(*args: str) -> None:
     subprocess.run(["git", *args], cwd=DEMO, check=True, stdout=subprocess.DEVNULL)
 
@@ -74,6 +89,7 @@ def main() -> None:
     step(f"Setting up a scratch repository with the example content in {DEMO.relative_to(ROOT)}")
     shutil.rmtree(DEMO, ignore_errors=True)
     shutil.rmtree(PREVIEW, ignore_errors=True)
+    shutil.rmtree(DIGEST, ignore_errors=True)
     DEMO.mkdir(parents=True)
     shutil.copy(ROOT / "postdesk.toml", DEMO / "postdesk.toml")
     shutil.copytree(ROOT / "theme", DEMO / "theme")
@@ -114,17 +130,29 @@ def main() -> None:
     run(*POSTDESK, "post", "--dry-run", "--now", POST_AT)
 
     step("7. Posting to loopback fakes of Facebook, X and LinkedIn: each step committed to the ledger")
-    with FakeFacebook() as facebook, FakeX() as x, FakeLinkedIn() as linkedin:
+    posted_at = dt.datetime.fromisoformat(POST_AT).replace(tzinfo=ZoneInfo("America/Chicago"))
+    watch_at = posted_at + dt.timedelta(hours=1)
+    with FakeFacebook() as facebook, FakeX(clock=watch_at.timestamp) as x, FakeLinkedIn() as linkedin:
         env = {**_without_credentials(), **facebook.env(), **x.env(), **linkedin.env()}
         run(*POSTDESK, "post", "--now", POST_AT, env=env)
         run(*POSTDESK, "post", "--now", POST_AT, env=env)  # again: nothing is posted twice
-    run(*POSTDESK, "ledger")
+        run(*POSTDESK, "ledger")
+
+        step("8. Replies come in; the monitor writes the digest: must hide first, then needs a reply")
+        ids = _post_ids("2026-11-20-backpack-drive")
+        written = (posted_at + dt.timedelta(minutes=30)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for network, text in REPLIES:
+            fake = {"facebook": facebook, "x": x, "linkedin": linkedin}[network]
+            fake.add_comment(ids[network], text, created_at=written)
+        run(*POSTDESK, "monitor", "--now", watch_at.strftime("%Y-%m-%dT%H:%M"), "--out", str(DIGEST), env=env)
+    print((DIGEST / "digest.md").read_text(encoding="utf-8"))
     run(*POSTDESK, "site", "--today", "2026-11-23", "--siteurl", (DEMO / "output" / "site").as_uri())
 
     print("\nDemo finished. The scratch repository is in", DEMO)
     print(f"Open the preview: file://{PREVIEW / 'index.html'}")
     print(f"Open the site: file://{DEMO / 'output' / 'site' / 'index.html'}")
     print(f"Open the editorial calendar: file://{DEMO / 'output' / 'editorial' / 'index.html'}")
+    print(f"Open the replies digest: file://{DIGEST / 'digest.html'}")
 
 
 if __name__ == "__main__":

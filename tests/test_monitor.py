@@ -79,6 +79,11 @@ def test_replies_are_classified_reported_once_and_remembered_in_git(posted, tmp_
     assert all(url.startswith("https://") and url in digest for url in must_hide_links)
     assert "Monitor: 9 new comments" in posted.git.head.commit.message
     assert not posted.git.is_dirty(untracked_files=True)
+    html = (tmp_path / "digest" / "digest.html").read_text(encoding="utf-8")
+    state = "".join(p.read_text(encoding="utf-8") for p in (posted.root / "state/monitor").iterdir())
+    for where in (digest, html, state):  # the words that identify a child are never copied anywhere
+        assert "Tyler" not in where
+    assert QUESTION in digest and QUESTION in html
     again = watch(posted, hours=1.5)
     assert again.new == []
     comment_everywhere(posted, "Where is the drop-off point?", minutes_after=70)

@@ -127,10 +127,9 @@ class OpenComment:
     created_at: str
     url: str
     reasons: tuple[str, ...]
-    text: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"created_at": self.created_at, "url": self.url, "reasons": list(self.reasons), "text": self.text}
+        return {"created_at": self.created_at, "url": self.url, "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -160,8 +159,7 @@ def read_watch(config: Config, item: str) -> dict[str, ChannelWatch]:
         data = json.loads(file.read_text(encoding="utf-8"))
         return {channel: ChannelWatch(
             seen=frozenset(str(c) for c in raw.get("seen", [])),
-            open_must_hide={key: OpenComment(key, str(v["created_at"]), str(v["url"]), tuple(v.get("reasons", [])),
-                                             str(v.get("text", "")))
+            open_must_hide={key: OpenComment(key, str(v["created_at"]), str(v["url"]), tuple(v.get("reasons", [])))
                             for key, v in raw.get("open_must_hide", {}).items()},
             engagement=dict(raw.get("engagement", {})))
             for channel, raw in data.get("channels", {}).items() if channel in CHANNELS}
@@ -357,8 +355,7 @@ def _take_comments(run: MonitorRun, post: Watched, watch: ChannelWatch, comments
         verdict = classify_comment(comment.text, config.confidentiality)
         run.new.append(Reported(post.item, comment, verdict))
         if verdict.kind == MUST_HIDE:
-            still_open[comment.id] = OpenComment(comment.id, comment.created_at, comment.url, verdict.reasons,
-                                                 comment.text[:280])
+            still_open[comment.id] = OpenComment(comment.id, comment.created_at, comment.url, verdict.reasons)
     for open_comment in still_open.values():
         created = _parse(open_comment.created_at)
         if created is not None and run.now - created > allowed:
@@ -368,6 +365,14 @@ def _take_comments(run: MonitorRun, post: Watched, watch: ChannelWatch, comments
 
 # --------------------------------------------------------------------------- the digest
 
+
+WITHHELD = "(text withheld: it may identify a child or family; open the link to read it on the network)"
+"""What the digest, the issue and the state show instead of a must-hide comment's words.
+
+The issue may be read by more people than the Page's moderators, and git keeps
+everything forever: copying the words that identify a child would spread exactly what
+must be hidden.
+"""
 
 ISSUE_LIMIT = 60_000
 """GitHub refuses an issue body over 65,536 characters; the digest for the issue stops before that."""
@@ -426,8 +431,9 @@ def _entry(run: MonitorRun, report: Reported) -> str:
     comment = report.comment
     why = "; ".join(report.verdict.reasons)
     hotline = " **(hotline guidance below)**" if report.verdict.hotline else ""
+    quote = WITHHELD if report.verdict.kind == MUST_HIDE else _quote(comment.text)
     return (f"- **{CHANNEL_LABELS[comment.channel]}**, {report.item}: [open the comment]({comment.url}) "
-            f"({_age(run, comment.created_at)}){': ' + why if why else ''}{hotline}\n  > {_quote(comment.text)}")
+            f"({_age(run, comment.created_at)}){': ' + why if why else ''}{hotline}\n  > {quote}")
 
 
 def digest_html(run: MonitorRun, config: Config) -> str:
@@ -437,7 +443,7 @@ def digest_html(run: MonitorRun, config: Config) -> str:
     return env.get_template("digest.html").render(
         run=run, agency=config.agency.name, when=run.now.astimezone(config.tz), labels=CHANNEL_LABELS,
         must_hide=run.of_kind(MUST_HIDE), needs_reply=run.of_kind(NEEDS_REPLY), fyi=run.of_kind(FYI),
-        hotline=config.monitor.hotline_guidance, hours=config.monitor.must_hide_within_hours,
+        hotline=config.monitor.hotline_guidance, hours=config.monitor.must_hide_within_hours, withheld=WITHHELD,
         age=lambda created: _age(run, created),
         counts=[(CHANNEL_LABELS[c], sum(p.channel == c for p in run.watched),
                  *(sum(r.comment.channel == c for r in group) for group in
