@@ -403,3 +403,17 @@ def test_a_posted_entry_cannot_be_scheduled_again(desk, networks):
     assert _cli(["ledger", "resolve", ITEM, "x", "--not-posted"], desk, out, dict(os.environ)) == 2
     assert "never scheduled again" in out.getvalue()
     assert json.loads((desk.root / f"state/ledger/{ITEM}.json").read_text())["channels"]["x"]["state"] == "posted"
+
+
+# --------------------------------------------------------------------------- re-planning between posting runs
+
+
+def test_a_due_slot_keeps_its_time_when_the_queue_is_planned_again_before_posting(desk, networks):
+    first_key, first_at = min(desk.slots.items(), key=lambda pair: pair[1])
+    later = first_at + dt.timedelta(minutes=30)  # a merge re-plans before the hourly posting run
+    plan, _items, _text = schedule_repository(desk.config, now=later)
+    kept = {(slot.item, slot.channel): slot.at for slot in plan.slots}
+    assert kept[first_key] == first_at
+    assert (first_key[0], first_key[1]) in {(s.item, s.channel) for s in run_post(desk, networks, now=later).outcomes}
+    replanned, _items, _text = schedule_repository(desk.config, now=later)
+    assert first_key not in {(slot.item, slot.channel) for slot in replanned.slots}  # posted: gone from the queue

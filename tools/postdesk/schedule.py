@@ -40,6 +40,7 @@ from __future__ import annotations
 import bisect
 import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import json
@@ -640,8 +641,32 @@ def queue_items(config: Config) -> list[QueueItem]:
 
 
 def schedule_repository(config: Config, *, now: dt.datetime) -> tuple[Plan, list[QueueItem], str]:
-    """Plan every approved, not yet posted item; returns the plan, the items and the queue file's text."""
+    """Plan every approved, not yet posted item; returns the plan, the items and the queue file's text.
+
+    A slot of the committed queue whose time has come but whose post has not gone out yet
+    (posting runs hourly; a merge may come in between) keeps its time: re-planning it
+    from ``now`` would push it back behind newer items each time someone merges.
+    """
     items = queue_items(config)
     pins = load_pins(config.root / PINS_FILE, tz=config.tz)
-    result = plan(items, settings=config.schedule, tz=config.tz, now=now, pins=pins)
+    carried = due_slots_to_keep(_committed_queue(config), items, now=now)
+    kept = {(slot.item, slot.channel) for slot in carried}
+    to_plan = [dataclasses.replace(item, posted=item.posted | {c for i, c in kept if i == item.id})
+               if any(i == item.id for i, _ in kept) else item for item in items]
+    fresh = plan(to_plan, settings=config.schedule, tz=config.tz, now=now, pins=pins)
+    result = make_plan([*carried, *fresh.slots], fresh.unplaced)
     return result, items, queue_to_json(result, items, config.tz)
+
+
+def due_slots_to_keep(committed: Plan, items: Iterable[QueueItem], *, now: dt.datetime) -> list[Slot]:
+    """The committed slots whose time has come and whose post is still wanted and not yet out (pure)."""
+    wanted = {(item.id, channel) for item in items for channel in item.channels if channel not in item.posted}
+    return [slot for slot in committed.slots if slot.at <= now and (slot.item, slot.channel) in wanted]
+
+
+def _committed_queue(config: Config) -> Plan:
+    file = config.root / QUEUE_FILE
+    try:
+        return queue_from_json(file.read_text(encoding="utf-8")) if file.is_file() else make_plan([])
+    except ValueError:
+        return make_plan([])  # an unreadable queue is simply planned afresh
