@@ -317,3 +317,12 @@ def asked(response: httpx.Response) -> tuple[str, str]:
     except RuntimeError:  # an answer built without its request (the classification tests)
         return "", ""
     return request.method, request.url.path
+
+
+def credentials(env: Mapping[str, str], *names: str) -> tuple[str, ...] | None:
+    """The values of ``names`` in ``env``, stripped, or None when one is missing or blank.
+
+    Stripped because a secret pasted with a trailing newline would otherwise be refused.
+    """
+    values = tuple((env.get(name) or "").strip() for name in names)
+    return values if all(values) else None

@@ -96,6 +96,7 @@ from .base import (
     Published,
     RetryPolicy,
     asked,
+    credentials,
     json_or_empty,
     parse_since,
     read_photo,
@@ -159,14 +160,11 @@ _GRAPH_ID = re.compile(r"\d+(?:_\d+)?")
 
 def from_env(env: Mapping[str, str], settings: ChannelSettings, *, policy: RetryPolicy,
              transport: httpx.BaseTransport | None = None) -> FacebookClient | None:
-    """A client for the Page named in ``env``, or None when the Page id or token is missing.
-
-    Values are stripped: a secret pasted with a trailing newline would otherwise be refused.
-    """
-    page_id = (env.get("FACEBOOK_PAGE_ID") or "").strip()
-    token = (env.get(TOKEN_SECRET) or "").strip()
-    if not (page_id and token):
+    """A client for the Page named in ``env``, or None when the Page id or token is missing."""
+    found = credentials(env, *CREDENTIALS[0])
+    if found is None:
         return None
+    page_id, token = found
     return FacebookClient(page_id=page_id, token=token, api_version=settings.api_version,
                           base_url=env.get(API_URL_VARIABLE) or DEFAULT_API_URL, policy=policy, transport=transport)
 

@@ -91,6 +91,7 @@ from .base import (
     Published,
     RetryPolicy,
     asked,
+    credentials,
     json_or_empty,
     parse_since,
     read_photo,
@@ -137,14 +138,11 @@ _URN = re.compile(r"urn:li:[A-Za-z]+:\S+")
 
 def from_env(env: Mapping[str, str], settings: ChannelSettings, *, policy: RetryPolicy,
              transport: httpx.BaseTransport | None = None) -> LinkedInClient | None:
-    """A client for the organization named in ``env``, or None when its id or the token is missing.
-
-    Values are stripped: a secret pasted with a trailing newline would otherwise be refused.
-    """
-    organization = (env.get("LINKEDIN_ORGANIZATION_ID") or "").strip()
-    token = (env.get(TOKEN_SECRET) or "").strip()
-    if not (organization and token):
+    """A client for the organization named in ``env``, or None when its id or the token is missing."""
+    found = credentials(env, *CREDENTIALS[0])
+    if found is None:
         return None
+    organization, token = found
     return LinkedInClient(organization_id=organization, token=token, api_version=settings.api_version,
                           base_url=env.get(API_URL_VARIABLE) or DEFAULT_API_URL, policy=policy, transport=transport)
 
