@@ -51,6 +51,8 @@ bench: setup
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/confidentiality_bench.py
 	$(BIN)/python bench/preview_bench.py
+	$(BIN)/python bench/site_bench.py
+	$(BIN)/python bench/post_bench.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -237,3 +237,17 @@ def test_schema_command_prints_the_schema(repo):
     schema = json.loads(out)
     assert code == 0 and schema["title"].startswith("postdesk submission")
     assert Path(__file__).parent.parent.joinpath("tools/postdesk/schema/submission.schema.json").read_text() == out
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error_not_a_traceback(example_repo, tmp_path):
+    import io as _io
+
+    from postdesk.cli import main as _main
+
+    blocker = tmp_path / "site"
+    blocker.write_text("not a folder", encoding="utf-8")
+    err = _io.StringIO()
+    code = _main(["--repo", str(example_repo.root), "site", "--include-unposted", "--out", str(blocker)],
+                 stdout=_io.StringIO(), stderr=err)
+    assert code == 2
+    assert str(blocker) in err.getvalue() and "Traceback" not in err.getvalue()

@@ -26,7 +26,8 @@ from typing import ClassVar
 import pytest
 from PIL import Image
 
-from postdesk.check import check_submissions, today_in
+from postdesk.check import check_submissions
+from postdesk.config import today_in
 from postdesk.editor import DECAP_DIST, build_admin
 from postdesk.parse import parse_submission_bytes
 

@@ -47,11 +47,6 @@ class CheckReport(FindingTally):
         }
 
 
-def today_in(config: Config) -> dt.date:
-    """The agency's today, in its configured time zone."""
-    return dt.datetime.now(config.tz).date()
-
-
 PARALLEL_FROM = 400
 """Batches at least this big are checked by one process per core: a full check of a large
 repository is CPU-bound, and starting workers (~50 ms) pays off only for hundreds of files."""

@@ -136,6 +136,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except PostdeskError as exc:
         print(f"postdesk: {exc}", file=err)
         return EXIT_CANNOT_RUN
+    except OSError as exc:  # a folder that is a file, a full disk, no permission: the system's words, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"postdesk: {where}{exc.strerror or exc}\n  hint: check the path and that it can be written; "
+              "nothing else was changed by this step.", file=err)
+        return EXIT_CANNOT_RUN
     except KeyboardInterrupt:
         print("postdesk: interrupted", file=err)
         return EXIT_CANNOT_RUN
@@ -188,7 +193,7 @@ def _selection(args: argparse.Namespace):  # noqa: ANN202 - (Config, paths), imp
 
 
 def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import today_in
+    from .config import today_in
     from .preview import build_preview
 
     config, paths = _selection(args)
@@ -204,7 +209,8 @@ def _cmd_approve(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from .approve import approve
-    from .check import CheckReport, today_in
+    from .check import CheckReport
+    from .config import today_in
     from .report import format_text
 
     config = _config(args)
@@ -282,7 +288,7 @@ def _cmd_queue(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import today_in
+    from .config import today_in
     from .editorial import build_editorial
     from .site import build_public_site
 
@@ -310,7 +316,8 @@ def _progress_bar(label: str):  # noqa: ANN202 - a callback
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import check_submissions, today_in
+    from .check import check_submissions
+    from .config import today_in
     from .report import format_github, format_json, format_step_summary, format_text
 
     config, paths = _selection(args)
@@ -467,7 +474,8 @@ def _cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import CheckReport, FileResult, today_in
+    from .check import CheckReport, FileResult
+    from .config import today_in
     from .newsubmission import new_submission
     from .report import format_text
 

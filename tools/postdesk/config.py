@@ -9,6 +9,7 @@ default.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import functools
 import tomllib
@@ -315,6 +316,11 @@ class Config:
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.agency.timezone)
+
+
+def today_in(config: Config) -> dt.date:
+    """The agency's today, in its configured time zone."""
+    return dt.datetime.now(config.tz).date()
 
 
 def find_root(start: Path) -> Path:

@@ -28,6 +28,7 @@ class ItemSummary:
     office: str
     category: str
     has_deadline: bool
+    approved: dt.date | None
 
 
 def item_summaries(config: Config) -> dict[str, ItemSummary]:
@@ -47,14 +48,17 @@ def item_summaries(config: Config) -> dict[str, ItemSummary]:
     for file in sorted(config.approved_dir.glob("*.md")):
         stat = file.stat()
         entry = cached.get(file.stem)
-        if not (isinstance(entry, list) and len(entry) == 6 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
+        if not (isinstance(entry, list) and len(entry) == 7 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
             parsed = read_submission_file(file, f"content/approved/{file.name}")
             if parsed.data is None:
                 continue
             sub = submission_from_parsed(parsed)
-            entry = [stat.st_mtime_ns, stat.st_size, sub.title, sub.office, sub.category, sub.deadline is not None]
+            approved = _approval_day(config, file.stem)
+            entry = [stat.st_mtime_ns, stat.st_size, sub.title, sub.office, sub.category, sub.deadline is not None,
+                     approved.isoformat() if approved else None]
         fresh[file.stem] = entry
-        summaries[file.stem] = ItemSummary(str(entry[2]), str(entry[3]), str(entry[4]), bool(entry[5]))
+        summaries[file.stem] = ItemSummary(str(entry[2]), str(entry[3]), str(entry[4]), bool(entry[5]),
+                                           dt.date.fromisoformat(entry[6]) if entry[6] else None)
     if fresh != cached:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps(fresh), encoding="utf-8")
@@ -83,7 +87,7 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
         days.setdefault(day, []).append({**slot, "title": subs[slot["item"]].title if slot["item"] in subs
                                          else slot.get("title", slot["item"])})
     scheduled_items = {slot["item"] for slot in queue.get("slots", [])}
-    backlog = [_backlog_entry(config, item, sub, today) for item, sub in subs.items()
+    backlog = [_backlog_entry(item, sub, today) for item, sub in subs.items()
                if not sub.has_deadline]
     backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
     from .monitor import performance
@@ -117,14 +121,19 @@ def _load_queue(config: Config) -> dict[str, Any]:
     return loaded
 
 
-def _backlog_entry(config: Config, item: str, sub: ItemSummary, today: dt.date) -> BacklogEntry:
+def _approval_day(config: Config, item: str) -> dt.date | None:
+    """The day ``item`` was approved, from its approval record (written before the file moved)."""
     record = config.root / "state" / "approvals" / f"{item}.json"
-    approved = None
-    if record.is_file():
-        try:
-            approved = dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"]).date()
-        except (ValueError, KeyError):
-            approved = None
+    if not record.is_file():
+        return None
+    try:
+        return dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"]).date()
+    except (ValueError, KeyError):
+        return None
+
+
+def _backlog_entry(item: str, sub: ItemSummary, today: dt.date) -> BacklogEntry:
+    approved = sub.approved
     # max(0, ...): an approval later than "today" (a --today in the past) has waited no time.
     return BacklogEntry(item, sub.title, sub.office, sub.category, approved,
                         max(0, (today - approved).days) if approved else None)
