@@ -58,8 +58,8 @@ def build(items: int) -> list[str]:
     slots = []
     for number in range(items):
         name = f"2026-11-20-backpack-drive-{number:04d}"
-        (WORK / "content" / "approved" / f"{name}.md").write_text(text.replace("400 backpacks", f"{number} backpacks"),
-                                                                   encoding="utf-8")
+        unique = text.replace("400 backpacks", f"{number} backpacks") + f"\nDrop-off point {number}.\n"
+        (WORK / "content" / "approved" / f"{name}.md").write_text(unique, encoding="utf-8")
         for channel in CHANNELS:
             shutil.copy(PHOTO, WORK / rendition_path(name, 1, channel))
             slots.append(Slot(name, channel, NOW - dt.timedelta(minutes=items - number), pinned=False, deadline=None,
@@ -86,7 +86,7 @@ def main() -> None:
     def record(paths: object, message: str) -> None:
         commit_paths(WORK, list(paths), message)  # type: ignore[call-overload]
 
-    with FakeFacebook() as facebook, FakeX(clock=lambda: NOW.timestamp()) as x, FakeLinkedIn() as linkedin:
+    with FakeFacebook() as facebook, FakeX(clock=lambda: NOW.timestamp() + 3600) as x, FakeLinkedIn() as linkedin:
         env = {**facebook.env(), **x.env(), **linkedin.env()}
         start = time.perf_counter()
         run = post_due(config, env=env, now=NOW, run_id="bench", record=record, policy=policy)
@@ -99,6 +99,8 @@ def main() -> None:
         fakes = {"facebook": facebook, "x": x, "linkedin": linkedin}
         for name in names:
             for channel, entry in read_ledger(config, name).channels.items():
+                if not entry.post_id:
+                    raise SystemExit(f"{name} on {channel} was not posted: {entry.reason or entry.history[-1].note}")
                 for number in range(args.comments):
                     fakes[channel].add_comment(entry.post_id, f"Thank you, comment {number}", created_at=written)
         later = NOW + dt.timedelta(hours=1)

@@ -174,3 +174,12 @@ def test_comment_text_is_escaped_in_the_html_digest(posted, tmp_path):
     watch(posted, out=tmp_path / "d")
     html = (tmp_path / "d" / "digest.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_run_with_nothing_new_makes_no_commit(posted):
+    comment_everywhere(posted, THANKS)
+    watch(posted)
+    head = posted.git.head.commit.hexsha
+    assert watch(posted, hours=2).new == []
+    assert posted.git.head.commit.hexsha == head
+    assert not posted.git.is_dirty(untracked_files=True)

@@ -132,8 +132,10 @@ def push(repo: Any, attempts: int = 3) -> str:
 
 
 def commit_paths(root: Path, paths: list[str], message: str, *, push_too: bool = False) -> str:
-    """Commit ``paths`` (only them) and optionally push."""
+    """Commit ``paths`` (only them) and optionally push; with nothing changed, no commit (returns HEAD)."""
     with open_repo(root) as repo:
         repo.git.add("--", *paths)
+        if not repo.git.diff("--cached", "--name-only", "--", *paths):
+            return str(repo.head.commit.hexsha)  # the files already say this: no empty commit
         made = commit(repo, message, *paths)
         return push(repo) if push_too else made

@@ -265,7 +265,8 @@ def monitor(config: Config, *, env: Mapping[str, str], now: dt.datetime, record:
             logger.removeFilter(redacting)
     if out is not None:
         write_digest(run, config, out)
-    paths = [write_watch(config, item, watches) for item, watches in sorted(state.items())]
+    paths = [write_watch(config, item, watches) for item, watches in sorted(state.items())
+             if watches != read_watch(config, item)]
     if paths:
         record(paths, f"Monitor: {len(run.new)} new comment{'s' if len(run.new) != 1 else ''}, "
                       f"engagement of {len(run.engagement)} post{'s' if len(run.engagement) != 1 else ''}")
@@ -315,7 +316,10 @@ def _watch(config: Config, *, env: Mapping[str, str], now: dt.datetime, since: d
                     run.notes.append(f"{label}: {post.item}: no engagement numbers: {error.message}")
                 else:
                     run.engagement[(post.item, channel)] = numbers
-                    watch = dataclasses.replace(watch, engagement={"at": stamp(now), **dataclasses.asdict(numbers)})
+                    snapshot = dataclasses.asdict(numbers)
+                    if {k: v for k, v in watch.engagement.items() if k != "at"} != snapshot:
+                        # Only a change is recorded: unchanged numbers make no commit every few hours.
+                        watch = dataclasses.replace(watch, engagement={"at": stamp(now), **snapshot})
                 watches[channel] = watch
         except RateLimited as error:
             until = dt.datetime.fromtimestamp(error.retry_at, dt.UTC)
