@@ -167,3 +167,24 @@ def test_the_monitor_workflow_keeps_network_secrets_away_from_the_issue_step():
     assert len(with_secrets) == 1 and "postdesk monitor" in with_secrets[0]["run"]
     issue_step = next(step for step in job["steps"] if "gh issue" in str(step.get("run", "")))
     assert "secrets." not in str(issue_step) and "issue-title.txt" in issue_step["run"]
+
+
+def test_every_setting_is_in_the_readme_settings_table():
+    import dataclasses
+
+    from postdesk.config import Config
+
+    table = README[README.index("\n## Settings: `postdesk.toml`"):README.index("\n## On GitHub\n")]
+    missing = []
+    for section in dataclasses.fields(Config):
+        if section.name == "root":
+            continue
+        if f"`{section.name}.*`" in table:
+            continue
+        settings = Config(root=PROJECT).__getattribute__(section.name)
+        if section.name == "channels":
+            names = [f"channels.<network>.{f.name}" for f in dataclasses.fields(settings["x"])]
+        else:
+            names = [f"{section.name}.{f.name}" for f in dataclasses.fields(settings)]
+        missing += [name for name in names if f"`{name}`" not in table]
+    assert missing == []
