@@ -92,11 +92,9 @@ class Repo:
         return self.git.head.commit.hexsha
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repo]:
-    """An empty postdesk repository (settings and the example photos, no submissions), committed."""
-    root = tmp_path / "repo"
-    root.mkdir()
+def make_repo(root: Path) -> Repo:
+    """An empty postdesk repository at ``root`` (settings and the example photos, no submissions), committed."""
+    root.mkdir(parents=True)
     shutil.copy(PROJECT / "postdesk.toml", root / "postdesk.toml")
     shutil.copytree(PROJECT / "theme", root / "theme")
     shutil.copytree(EXAMPLES / "media", root / "content" / "media")
@@ -106,6 +104,13 @@ def repo(tmp_path: Path) -> Iterator[Repo]:
     (root / "content" / "approved" / ".gitkeep").touch()
     made = Repo(root)
     made.commit("Initial content")
+    return made
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repo]:
+    """An empty postdesk repository (settings and the example photos, no submissions), committed."""
+    made = make_repo(tmp_path / "repo")
     yield made
     made.git.close()  # GitPython keeps `git cat-file` processes open until closed
 

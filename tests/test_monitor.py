@@ -14,7 +14,7 @@ from postdesk.ledger import read_ledger
 from postdesk.monitor import FYI, MUST_HIDE, NEEDS_REPLY, monitor, read_watch
 
 from .conftest import TODAY
-from .test_post import ITEM, OTHER, Networks, _cli, desk, run_post  # noqa: F401 - desk is a fixture
+from .test_post import ITEM, OTHER, Networks, _cli, desk, desk_template, run_post  # noqa: F401 - fixtures
 
 CHILD = "Tyler Johnson, 9, was placed in foster care with the Millers last week"
 QUESTION = "How do I sign up to volunteer at the next drive?"

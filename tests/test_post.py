@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from postdesk.ledger import read_ledger
 from postdesk.post import STEPS, post_due, posting_lock, resolve_entry
 from postdesk.schedule import QUEUE_FILE, schedule_repository
 
-from .conftest import PROJECT, TODAY
+from .conftest import PROJECT, TODAY, Repo, make_repo
 from .test_approve import merge_examples
 
 ITEM = "2026-11-20-backpack-drive"
@@ -76,17 +77,29 @@ def networks() -> Iterator[Networks]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def desk_template(tmp_path_factory) -> tuple[Path, dict]:
+    """Built once (approving runs the whole check, faces included): two examples approved and scheduled."""
+    made = make_repo(tmp_path_factory.mktemp("desk") / "repo")
+    merge_examples(made, names={f"{ITEM}.md", f"{OTHER}.md"})
+    assert approve(made.config, today=TODAY).ok
+    plan, _items, text = schedule_repository(made.config, now=PLAN_AT.replace(tzinfo=made.config.tz))
+    (made.root / QUEUE_FILE).write_text(text, encoding="utf-8")
+    made.commit("Schedule")
+    made.git.close()
+    return made.root, {(slot.item, slot.channel): slot.at for slot in plan.slots}
+
+
 @pytest.fixture
-def desk(repo):
-    """Two approved examples, scheduled and committed; ``desk.due`` is a moment when all their slots have come."""
-    merge_examples(repo, names={f"{ITEM}.md", f"{OTHER}.md"})
-    assert approve(repo.config, today=TODAY).ok
-    plan, _items, text = schedule_repository(repo.config, now=PLAN_AT.replace(tzinfo=repo.config.tz))
-    (repo.root / QUEUE_FILE).write_text(text, encoding="utf-8")
-    repo.commit("Schedule")
-    repo.slots = {(slot.item, slot.channel): slot.at for slot in plan.slots}
-    repo.due = max(repo.slots.values()) + dt.timedelta(minutes=1)
-    return repo
+def desk(desk_template, tmp_path):
+    """A copy of the template; ``desk.due`` is a moment when all its slots have come."""
+    template, slots = desk_template
+    shutil.copytree(template, tmp_path / "repo", symlinks=True)
+    made = Repo(tmp_path / "repo")
+    made.slots = dict(slots)
+    made.due = max(slots.values()) + dt.timedelta(minutes=1)
+    yield made
+    made.git.close()
 
 
 def run_post(desk, networks, *, env=None, now=None, **options):
