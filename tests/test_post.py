@@ -430,3 +430,13 @@ def test_a_due_slot_keeps_its_time_when_the_queue_is_planned_again_before_postin
     assert (first_key[0], first_key[1]) in {(s.item, s.channel) for s in run_post(desk, networks, now=later).outcomes}
     replanned, _items, _text = schedule_repository(desk.config, now=later)
     assert first_key not in {(slot.item, slot.channel) for slot in replanned.slots}  # posted: gone from the queue
+
+
+def test_the_editorial_page_lists_the_posts_that_need_a_person(desk, networks, tmp_path):
+    from postdesk.editorial import build_editorial
+
+    networks.x.server_error_next(status=500, times=1)  # on the create call: maybe made
+    run_post(desk, networks, channels=("x",))
+    page = build_editorial(desk.config, output=tmp_path / "editorial", today=TODAY).read_text(encoding="utf-8")
+    assert "Posts that need a person" in page
+    assert f"<strong>{ITEM}</strong> on x: unknown" in page

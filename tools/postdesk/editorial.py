@@ -98,8 +98,14 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
         if not is_waiting(reason)]
     waiting = [{"item": item, "channel": channel, "reason": reason}
                for item, channel, reason in queue.get("unplaced", []) if is_waiting(reason)]
+    from .ledger import NEEDS_A_PERSON, all_ledgers
+
+    attention = [{"item": ledger.item, "channel": channel, "state": entry.state, "reason": entry.reason}
+                 for ledger in all_ledgers(config) for channel, entry in sorted(ledger.channels.items())
+                 if entry.state in NEEDS_A_PERSON]
     env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
     html = env.get_template("editorial.html").render(
+        attention=attention,
         agency=config.agency.name, today=today, days=sorted(days.items()), backlog=backlog, at_risk=at_risk,
         waiting=waiting,
         by_office=Counter(sub.office for sub in subs.values()).most_common(),
