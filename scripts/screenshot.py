@@ -1,4 +1,4 @@
-"""Take the README's screenshot of the demo preview (run `make demo` first).
+"""Take the README's screenshots of the demo preview and the replies digest (run `make demo` first).
 
 Uses Debian's Chromium through Playwright; no browser is downloaded.
 """
@@ -25,6 +25,11 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1150, "height": 1400})
         page.goto(index.as_uri())
         page.locator("section.pd-submission").first.screenshot(path=str(ROOT / "docs" / "preview.png"))
+        digest = ROOT / "build" / "demo-digest" / "digest.html"
+        if digest.is_file():
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(digest.as_uri())
+            page.screenshot(path=str(ROOT / "docs" / "digest.png"), full_page=True)
         browser.close()
 
 

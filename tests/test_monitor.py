@@ -15,6 +15,7 @@ from postdesk.monitor import FYI, MUST_HIDE, NEEDS_REPLY, monitor, read_watch
 
 from .conftest import TODAY
 from .test_post import ITEM, OTHER, Networks, _cli, desk, desk_template, run_post  # noqa: F401 - fixtures
+from .test_preview import CHROMIUM, launch
 
 CHILD = "Tyler Johnson, 9, was placed in foster care with the Millers last week"
 QUESTION = "How do I sign up to volunteer at the next drive?"
@@ -183,3 +184,25 @@ def test_a_run_with_nothing_new_makes_no_commit(posted):
     assert watch(posted, hours=2).new == []
     assert posted.git.head.commit.hexsha == head
     assert not posted.git.is_dirty(untracked_files=True)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package chromium; .ci/run installs it)")
+def test_the_team_reads_the_digest_in_a_browser_must_hide_first_and_no_script_runs(posted, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    hostile = "<img src=x onerror=\"window.pwned=1\"> where do I sign up?"
+    posted.networks.facebook.add_comment(posted.ids["facebook"], hostile, created_at=iso(posted.due))
+    posted.networks.linkedin.add_comment(posted.ids["linkedin"], CHILD, created_at=iso(posted.due))
+    watch(posted, out=tmp_path / "d")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.goto((tmp_path / "d" / "digest.html").as_uri())
+        headings = page.locator("h2").all_inner_texts()
+        assert headings[:2] == ["Must hide (1)", "Needs a reply (1)"]
+        must_hide = page.locator("article.must-hide")
+        assert "text withheld" in must_hide.inner_text() and "Tyler" not in page.content()
+        assert must_hide.locator("a").get_attribute("href").startswith("https://www.linkedin.com/")
+        assert "<img src=x" in page.locator("article.needs-reply blockquote").inner_text()  # shown as text
+        assert page.evaluate("typeof window.pwned") == "undefined"
+        browser.close()
