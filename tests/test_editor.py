@@ -221,15 +221,53 @@ def test_build_admin_refuses_a_bundle_that_does_not_match(repo, tmp_path):
         build_admin(repo.config, tmp_path / "out", sources=tmp_path / "empty")
 
 
-def test_codeowners_routes_submissions_to_supervisors_and_the_team(tmp_path):
-    config = config_from_dict({"editor": {"communications_team": "@agency/comms", "supervisors": {
-        "Cole County Office": "@agency/cole", "Boone County Office": "@ann @bob"}}}, root=tmp_path)
-    lines = {line.split()[0]: line.split()[1:] for line in codeowners_text(config).splitlines()
-             if line and not line.startswith("#")}
-    assert lines["/content/submissions/"] == ["@agency/comms", "@agency/cole", "@ann", "@bob"]
+ROUTING = {"editor": {"communications_team": "@agency/comms", "supervisors": {
+    "Cole County Office": "@agency/cole", "Boone County Office": "@ann @bob"}}}
+
+
+def test_codeowners_gives_every_submission_to_the_team_and_names_each_office(tmp_path):
+    config = config_from_dict(ROUTING, root=tmp_path)
+    text = codeowners_text(config)
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines() if line and not line.startswith("#")}
+    assert lines["/content/submissions/"] == ["@agency/comms"]
     assert lines["/content/media/"] == lines["/content/submissions/"]
     assert lines["/postdesk.toml"] == ["@agency/comms"]
     assert lines["/.github/"] == ["@agency/comms"]
+    assert "#   Boone County Office: @ann @bob" in text
+
+
+def test_a_submission_is_routed_to_its_own_office_supervisors(tmp_path):
+    from postdesk.editor import offices_from_json, reviewers_for
+    from postdesk.errors import UsageError
+
+    config = config_from_dict(ROUTING, root=tmp_path)
+    assert reviewers_for(config, ["Boone County Office"]) == (["@ann", "@bob"], [])
+    assert reviewers_for(config, ["Cole County Office", "Boone County Office", "Cole County Office"]) == (
+        ["@agency/cole", "@ann", "@bob"], [])
+    assert reviewers_for(config, ["Mars Office"]) == ([], ["Mars Office"])
+    assert offices_from_json('["Boone County Office"]') == ["Boone County Office"]
+    for hostile in ('{"office": "x"}', '[1]', '["' + "x" * 500 + '"]', "not json", json.dumps(["o"] * 21)):
+        with pytest.raises(UsageError):
+            offices_from_json(hostile)
+
+
+def test_the_preview_lists_the_offices_and_the_cli_turns_them_into_reviewers(example_repo, tmp_path, capsys):
+    import io
+
+    from postdesk.preview import build_preview
+
+    paths = sorted(f"content/submissions/{p.name}" for p in (example_repo.root / "content/submissions").glob("*.md"))
+    build_preview(example_repo.config, paths, out=tmp_path / "preview", today=TODAY, site=False)
+    offices = json.loads((tmp_path / "preview" / "offices.json").read_text(encoding="utf-8"))
+    assert "Cole County Office" in offices and "Boone County Office" in offices
+    out = io.StringIO()
+    code = main(["--repo", str(example_repo.root), "reviewers", str(tmp_path / "preview" / "offices.json")],
+                stdout=out)
+    assert code == 0
+    assert set(out.getvalue().split()) == {"@example-agency/cole-county-supervisors",
+                                           "@example-agency/boone-county-supervisors"}
+    # stdout is the list the workflow reads; the examples' other offices are said on stderr
+    assert "no supervisors configured for the office 'Greene County Office'" in capsys.readouterr().err
 
 
 def test_committed_codeowners_is_not_stale():

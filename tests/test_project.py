@@ -188,3 +188,14 @@ def test_every_setting_is_in_the_readme_settings_table():
             names = [f"{section.name}.{f.name}" for f in dataclasses.fields(settings)]
         missing += [name for name in names if f"`{name}`" not in table]
     assert missing == []
+
+
+def test_the_review_routing_workflow_runs_only_the_default_branch_code():
+    workflow, text = _workflow("route-review.yml")
+    assert set(workflow[True]) == {"workflow_run"}
+    job = workflow["jobs"]["route"]
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
+    checkout = next(step for step in job["steps"] if "actions/checkout" in step.get("uses", ""))
+    assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    assert "secrets." not in text and "^[0-9]{1,9}$" in text
+    assert 'postdesk reviewers "$PREVIEW/offices.json"' in text

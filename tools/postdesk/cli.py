@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
                               help="decap-server's API address for trying the editor locally (default: localhost:8081)")
     codeowners = commands.add_parser("codeowners", help="print .github/CODEOWNERS made from [editor] in postdesk.toml")
     codeowners.add_argument("--write", action="store_true", help="write it to .github/CODEOWNERS instead")
+    reviewers = commands.add_parser("reviewers", help="the supervisors to ask for a review, from a preview's offices")
+    reviewers.add_argument("offices_file", type=Path, metavar="OFFICES_JSON",
+                           help="offices.json written by 'postdesk preview'")
     new = commands.add_parser("new", help="answer a few questions and get a new submission that passes the checks")
     new.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the date in the file name (default: today)")
 
@@ -473,6 +476,23 @@ def _cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
     return _write_or_print(config, CODEOWNERS, codeowners_text(config), args.write, out)
 
 
+def _cmd_reviewers(args: argparse.Namespace, out: TextIO) -> int:
+    from .editor import offices_from_json, reviewers_for
+
+    config = _config(args)
+    try:
+        text = args.offices_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.offices_file} cannot be read: {exc}", hint="Pass the offices.json of a preview.") \
+            from None
+    handles, unknown = reviewers_for(config, offices_from_json(text))
+    for office in unknown:
+        print(f"postdesk: no supervisors configured for the office {office!r}; the communications team reviews "
+              "it (add it to [editor] supervisors in postdesk.toml)", file=sys.stderr)
+    out.write("".join(f"{handle}\n" for handle in handles))
+    return EXIT_OK
+
+
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     from .check import CheckReport, FileResult
     from .config import today_in
@@ -538,6 +558,7 @@ _HANDLERS = {
     "editor-build": _cmd_editor_build,
     "codeowners": _cmd_codeowners,
     "new": _cmd_new,
+    "reviewers": _cmd_reviewers,
     "check": _cmd_check,
     "preview": _cmd_preview,
     "approve": _cmd_approve,

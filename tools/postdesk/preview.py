@@ -9,7 +9,9 @@
 * ``site/``: the site pages, built with Pelican and the project theme, with a banner
   saying it is a preview;
 * ``media/``: the photos, resized and cropped, with no metadata;
-* ``summary.md``: a compact report for the pull request comment and the job summary.
+* ``summary.md``: a compact report for the pull request comment and the job summary;
+* ``offices.json``: the offices the submissions come from, so the trusted routing
+  workflow can ask those offices' supervisors to review (it treats the file as data).
 
 Work grows with the number of submissions previewed, not the size of the repository.
 Everything a submission says is treated as data: cards hold escaped plain text, the
@@ -19,6 +21,7 @@ site page holds sanitized HTML, and nothing from a submission can run in a brows
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -106,6 +109,8 @@ def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.
     preview.index.write_text(render_index(config, preview), encoding="utf-8")
     slots = schedule_if_merged(config, entries, now=now or dt.datetime.now(config.tz))
     preview.summary.write_text(render_summary(preview.entries, slots=slots), encoding="utf-8")
+    offices = sorted({e.submission.office for e in entries if e.submission is not None})
+    (out / "offices.json").write_text(json.dumps(offices, ensure_ascii=False) + "\n", encoding="utf-8")
     return preview
 
 
