@@ -16,7 +16,7 @@ from PIL import Image
 from postdesk.channels import base, x
 from postdesk.channels.base import OutgoingPost, Photo, RetryPolicy
 from postdesk.config import ChannelSettings
-from postdesk.errors import AuthFailed, ChannelError, DuplicatePost, RateLimited, Rejected, Unavailable
+from postdesk.errors import AuthFailed, ChannelError, DuplicatePost, NotOffered, RateLimited, Rejected, Unavailable
 from postdesk.fakes import x as fake_x
 from postdesk.fakes.server import Recorded, Reply
 from postdesk.fakes.x import FakeX
@@ -378,7 +378,8 @@ def test_rate_limit_headers_are_on_every_answer(fake: FakeX) -> None:
 @pytest.mark.parametrize(("status", "body", "headers", "kind"), [
     (502, b"<html>Bad Gateway</html>", {"content-type": "text/html"}, Unavailable),
     (403, b'{"errors": [{"message": "Status is a duplicate.", "code": 187}]}', {}, DuplicatePost),
-    (402, b'{"title": "CreditsDepleted", "detail": "No credits left.", "type": "about:blank"}', {}, Rejected),
+    (402, b'{"title": "CreditsDepleted", "detail": "No credits left.", "type": "about:blank"}', {}, NotOffered),
+    (429, b'{"title": "UsageCapExceeded", "type": "https://api.twitter.com/2/problems/usage-capped"}', {}, NotOffered),
     (403, b'{"title": "Forbidden", "detail": "This post is not allowed."}', {}, Rejected),
     (429, b"", {}, RateLimited),
 ])

@@ -40,6 +40,7 @@ from .errors import (
     AuthFailed,
     ChannelError,
     DuplicatePost,
+    NotOffered,
     OutdatedVersion,
     PostdeskError,
     RateLimited,
@@ -178,6 +179,10 @@ def settle(entry: Entry, error: ChannelError, *, at: dt.datetime) -> Settled:
         reason = f"{label} refused the credentials: {error.message}"
         return Settled(mark_paused(entry, at=at, reason=reason), f"{reason}\n  fix: renew {secrets}. {error.hint}",
                        alert=True, stop_channel=f"STOPPED: credentials refused; renew {secrets}")
+    if isinstance(error, NotOffered):
+        reason = f"{label}'s API plan does not cover this now: {error.message}"
+        return Settled(mark_paused(entry, at=at, reason=reason), f"{reason}\n  fix: {error.hint}", alert=True,
+                       stop_channel="STOPPED: the API plan does not cover posting; see the developer portal")
     if isinstance(error, OutdatedVersion):
         reason = f"{label} retired the configured API version: {error.message}"
         return Settled(mark_paused(entry, at=at, reason=reason), f"{reason}\n  fix: {error.hint}", alert=True,

@@ -237,6 +237,11 @@ def classify(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAME
     status = response.status_code
     body = json_or_empty(response)
     detail = redact(_detail(response, body), secret_values)
+    if status == 402 or (status == 429 and _is_usage_capped(body)):
+        # The plan's credits or monthly cap: every post on X fails until someone pays; no item is at fault.
+        return NotOffered(f"X's plan does not cover more posts now (HTTP {status}): {detail}",
+                          hint="Check the credits or the monthly cap in the X developer portal (public-utility "
+                               "apps can apply for free access); the posts stay scheduled.")
     if status == 429:
         retry_at = retry_at_from_reset(response.headers.get("x-rate-limit-reset"), clock=clock)
         limit = response.headers.get("x-rate-limit-limit")
@@ -254,10 +259,6 @@ def classify(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAME
     if status >= 500:
         return Unavailable(f"X could not handle the request (HTTP {status}): {detail}",
                            hint="This is on X's side; a later run tries again.")
-    if status == 402:
-        return Rejected(f"X wants payment for this request: {detail}",
-                        hint="The developer account's credits or plan do not cover posting: check billing in the "
-                             "X developer portal (public-utility apps can apply for free access).")
     return Rejected(f"X refused the request: {detail}",
                     hint="Fix what X names in the submission (text, photos or alt texts) and approve it again.")
 
@@ -326,6 +327,11 @@ def classify_read(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1
         return NotOffered(f"X's monthly usage cap for the API plan is used up, so {consequence}: {detail}",
                           hint="The cap resets with the next billing period; raise it, or move to a larger plan, in "
                                "the X developer portal. Until then, read the replies on x.com.")
+    if status == 402 or (status == 429 and _is_usage_capped(body)):
+        # The plan's credits or monthly cap: every post on X fails until someone pays; no item is at fault.
+        return NotOffered(f"X's plan does not cover more posts now (HTTP {status}): {detail}",
+                          hint="Check the credits or the monthly cap in the X developer portal (public-utility "
+                               "apps can apply for free access); the posts stay scheduled.")
     if status == 429:
         retry_at = retry_at_from_reset(response.headers.get("x-rate-limit-reset"), clock=clock)
         return RateLimited(f"X's rate limit for {feature} is used up until {_utc(retry_at)}", retry_at=retry_at,
