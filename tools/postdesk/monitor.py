@@ -249,11 +249,9 @@ def monitor(config: Config, *, env: Mapping[str, str], now: dt.datetime, record:
     """Run the monitor (see the module docstring); writes the digest into ``out`` when given."""
     import logging
 
-    from .channels import credential_names
+    from .channels import secret_values
 
-    secrets = tuple(value for channel in CHANNELS for group in credential_names(channel) for name in group
-                    if (value := env.get(name)))
-    redacting = RedactingFilter(secrets)
+    redacting = RedactingFilter(secret_values(env))
     loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
     for logger in loggers:
         logger.addFilter(redacting)

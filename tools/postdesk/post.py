@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .approve import rendition_path
-from .channels import client_for, credential_names, missing_credentials
+from .channels import client_for, credential_names, missing_credentials, secret_values
 from .channels.base import Channel, OutgoingPost, Photo, RedactingFilter, RetryPolicy
 from .config import Config
 from .errors import (
@@ -267,9 +267,7 @@ def post_due(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id
     push that may have rebased onto another run's work): if the entry is no longer this
     run's, another run claimed the post and this one leaves it.
     """
-    secrets = tuple(value for names in (name for channel in CHANNELS for group in credential_names(channel)
-                                        for name in group) if (value := env.get(names)))
-    redacting = RedactingFilter(secrets)
+    redacting = RedactingFilter(secret_values(env))
     loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
     for logger in loggers:
         logger.addFilter(redacting)

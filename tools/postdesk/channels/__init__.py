@@ -20,9 +20,10 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from ..config import Config
+from ..model import CHANNELS
 from .base import Channel, RetryPolicy
 
-__all__ = ["client_for", "credential_names", "missing_credentials"]
+__all__ = ["client_for", "credential_names", "missing_credentials", "secret_values"]
 
 
 def _module(channel: str) -> ModuleType:
@@ -32,6 +33,13 @@ def _module(channel: str) -> ModuleType:
 def credential_names(channel: str) -> tuple[tuple[str, ...], ...]:
     """The alternative sets of environment variables the ``channel`` client can work with."""
     return tuple(_module(channel).CREDENTIALS)
+
+
+def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The values of every credential in ``env`` that must never be shown (the page and organization ids may)."""
+    names = {name for channel in CHANNELS for group in credential_names(channel) for name in group
+             if not name.endswith("_ID")}
+    return tuple(value for name in sorted(names) if (value := env.get(name, "").strip()))
 
 
 def missing_credentials(channel: str, env: Mapping[str, str]) -> str:
