@@ -137,6 +137,7 @@ def main() -> None:
         run(*POSTDESK, "post", "--now", POST_AT, env=env)
         run(*POSTDESK, "post", "--now", POST_AT, env=env)  # again: nothing is posted twice
         run(*POSTDESK, "ledger")
+        run(*POSTDESK, "schedule", "--commit", "--now", POST_AT)  # as post.yml does: what went out leaves the queue
 
         step("8. Replies come in; the monitor writes the digest: must hide first, then needs a reply")
         ids = _post_ids("2026-11-20-backpack-drive")
@@ -144,6 +145,9 @@ def main() -> None:
         for network, text in REPLIES:
             fake = {"facebook": facebook, "x": x, "linkedin": linkedin}[network]
             fake.add_comment(ids[network], text, created_at=written)
+        facebook.set_engagement(ids["facebook"], reactions=48, shares=9, impressions=2100)
+        x.set_metrics(ids["x"], like_count=31, retweet_count=12, quote_count=2, impression_count=3800)
+        linkedin.set_engagement(ids["linkedin"], likes=17, shares=3, impressions=950)
         run(*POSTDESK, "monitor", "--now", watch_at.strftime("%Y-%m-%dT%H:%M"), "--out", str(DIGEST), env=env)
     print((DIGEST / "digest.md").read_text(encoding="utf-8"))
     run(*POSTDESK, "site", "--today", "2026-11-23", "--siteurl", (DEMO / "output" / "site").as_uri())

@@ -82,9 +82,15 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     subs = item_summaries(config)
     queue = _load_queue(config)
     days: dict[str, list[dict[str, Any]]] = {}
+    from .ledger import read_ledger
+
+    ledgers = {item: read_ledger(config, item) for item in {slot["item"] for slot in queue.get("slots", [])}}
     for slot in queue.get("slots", []):
         day = slot["at"][:10]
-        days.setdefault(day, []).append({**slot, "title": subs[slot["item"]].title if slot["item"] in subs
+        # The queue is re-planned after each posting run; until then the ledger says what went out.
+        state = ledgers[slot["item"]].entry(slot["channel"]).state
+        days.setdefault(day, []).append({**slot, "state": state,
+                                         "title": subs[slot["item"]].title if slot["item"] in subs
                                          else slot.get("title", slot["item"])})
     scheduled_items = {slot["item"] for slot in queue.get("slots", [])}
     backlog = [_backlog_entry(item, sub, today) for item, sub in subs.items()
