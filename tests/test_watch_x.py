@@ -17,25 +17,11 @@ from postdesk.fakes import x as fake_x
 from postdesk.fakes.server import Recorded, Reply
 from postdesk.fakes.x import FakeX
 
-NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
+from .test_channel_x import NOW, Clock
+
 HOUR = 3600.0
 DAY = 24 * HOUR
 HANDLE = "@MoChildrensDiv"
-
-
-class Clock:
-    """A fake clock that ``sleep`` advances, so waits are recorded and instant."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
