@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from . import gitio
+from .approvals import APPROVALS
 from .check import FileResult, check_submissions
 from .config import Config
 from .errors import MediaError, RepositoryError
+from .files import write_text_atomically
 from .media import safe_media_path, scrub_image, write_rendition
 from .model import RENDITION_SIZES, Submission
 
-APPROVALS = "state/approvals"
 RENDITIONS = "content/media/renditions"
 _PR_NUMBER = re.compile(r"(?:Merge pull request #|\(#)(\d+)")
 
@@ -145,10 +146,7 @@ def _write_record(config: Config, record: ApprovalRecord) -> None:
     target = config.root / APPROVALS / f"{record.item}.json"
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(".json.tmp")
-    temp.write_text(record.as_json(), encoding="utf-8")
-    temp.replace(target)
+    write_text_atomically(target, record.as_json())
 
 
 def _move(repo: Any, config: Config, path: str) -> None:

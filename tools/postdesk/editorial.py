@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .approvals import approval_time
 from .config import Config
-from .parse import read_submission_file, submission_from_parsed
+from .parse import read_approved
 from .schedule import QUEUE_FILE
 
 SUMMARY_CACHE = ".cache/postdesk-editorial.json"
@@ -49,11 +50,11 @@ def item_summaries(config: Config) -> dict[str, ItemSummary]:
         stat = file.stat()
         entry = cached.get(file.stem)
         if not (isinstance(entry, list) and len(entry) == 7 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
-            parsed = read_submission_file(file, f"content/approved/{file.name}")
-            if parsed.data is None:
+            sub = read_approved(file)
+            if sub is None:
                 continue
-            sub = submission_from_parsed(parsed)
-            approved = _approval_day(config, file.stem)
+            approved_at = approval_time(config, file.stem)
+            approved = approved_at.date() if approved_at else None
             entry = [stat.st_mtime_ns, stat.st_size, sub.title, sub.office, sub.category, sub.deadline is not None,
                      approved.isoformat() if approved else None]
         fresh[file.stem] = entry
@@ -131,17 +132,6 @@ def _load_queue(config: Config) -> dict[str, Any]:
         return {"slots": [], "unplaced": []}
     loaded: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
     return loaded
-
-
-def _approval_day(config: Config, item: str) -> dt.date | None:
-    """The day ``item`` was approved, from its approval record (written before the file moved)."""
-    record = config.root / "state" / "approvals" / f"{item}.json"
-    if not record.is_file():
-        return None
-    try:
-        return dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"]).date()
-    except (ValueError, KeyError):
-        return None
 
 
 def _backlog_entry(item: str, sub: ItemSummary, today: dt.date) -> BacklogEntry:

@@ -41,6 +41,7 @@ from typing import Any
 
 from .config import Config
 from .errors import LedgerError
+from .files import write_text_atomically
 from .model import CHANNEL_LABELS, CHANNELS
 
 LEDGER = "state/ledger"
@@ -206,6 +207,18 @@ def resolve_not_posted(entry: Entry, *, at: dt.datetime, by: str) -> Entry:
 # --------------------------------------------------------------------------- files
 
 
+def parse_stamp(text: str) -> dt.datetime | None:
+    """A time the ledger (or a network) wrote: ISO 8601 with ``Z`` or an offset (UTC when it has none).
+
+    None when ``text`` is empty or not a time.
+    """
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def ledger_path(item: str) -> str:
     """The ledger file of ``item``, relative to the repository."""
     return f"{LEDGER}/{item}.json"
@@ -245,11 +258,7 @@ def _from_json(item: str, data: dict[str, Any]) -> ItemLedger:
 
 def write_ledger(config: Config, ledger: ItemLedger) -> str:
     """Write the file atomically (a crash leaves the old or the new text, never half); returns its path."""
-    file = ledger_file(config, ledger.item)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = file.with_name(f".{file.name}.tmp")
-    temporary.write_text(ledger.as_json_text(), encoding="utf-8")
-    temporary.replace(file)
+    write_text_atomically(ledger_file(config, ledger.item), ledger.as_json_text())
     return ledger_path(ledger.item)
 
 

@@ -41,11 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .channels import client_for, missing_credentials
-from .channels.base import Comment, Engagement, RedactingFilter, RetryPolicy
+from .channels import client_for, missing_credentials, redacted_logs
+from .channels.base import Comment, Engagement, RetryPolicy
 from .config import ConfidentialityPolicy, Config
 from .errors import AuthFailed, ChannelError, NotOffered, PostdeskError, RateLimited, Rejected
-from .ledger import POSTED, all_ledgers, stamp
+from .files import write_text_atomically
+from .ledger import POSTED, all_ledgers, parse_stamp, stamp
 from .model import CHANNEL_LABELS, CHANNELS
 
 MONITOR = "state/monitor"
@@ -171,13 +172,9 @@ def read_watch(config: Config, item: str) -> dict[str, ChannelWatch]:
 
 
 def write_watch(config: Config, item: str, watches: Mapping[str, ChannelWatch]) -> str:
-    file = config.root / watch_path(item)
-    file.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"item": item, "channels": {c: watches[c].as_json() for c in sorted(watches)}},
                       indent=2, ensure_ascii=False) + "\n"
-    temporary = file.with_name(f".{file.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(file)
+    write_text_atomically(config.root / watch_path(item), text)
     return watch_path(item)
 
 
@@ -229,42 +226,22 @@ def watched_posts(config: Config, *, now: dt.datetime, days: int) -> list[Watche
     posts = []
     for ledger in all_ledgers(config):
         for channel, entry in ledger.channels.items():
-            posted = _parse(entry.posted_at)
+            posted = parse_stamp(entry.posted_at)
             if entry.state == POSTED and entry.post_id and posted is not None and posted >= since:
                 posts.append(Watched(ledger.item, channel, entry.post_id, entry.url, entry.posted_at))
     return sorted(posts, key=lambda w: (w.posted_at, w.item, CHANNELS.index(w.channel)))
-
-
-def _parse(text: str) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def monitor(config: Config, *, env: Mapping[str, str], now: dt.datetime, record: Record,
             since: dt.datetime | None = None, out: Path | None = None, policy: RetryPolicy | None = None,
             progress: Progress | None = None) -> MonitorRun:
     """Run the monitor (see the module docstring); writes the digest into ``out`` when given."""
-    import logging
-
-    from .channels import secret_values
-
-    redacting = RedactingFilter(secret_values(env))
-    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
-    for logger in loggers:
-        logger.addFilter(redacting)
-    try:
+    with redacted_logs(env):
         run, state = _watch(config, env=env, now=now, since=since, policy=policy or RetryPolicy(),
                             progress=progress or (lambda *_: None))
-    finally:
-        for logger in loggers:
-            logger.removeFilter(redacting)
     if out is not None:
         write_digest(run, config, out)
-    paths = [write_watch(config, item, watches) for item, watches in sorted(state.items())
-             if watches != read_watch(config, item)]
+    paths = [write_watch(config, item, watches) for item, watches in sorted(state.items())]
     if paths:
         record(paths, f"Monitor: {len(run.new)} new comment{'s' if len(run.new) != 1 else ''}, "
                       f"engagement of {len(run.engagement)} post{'s' if len(run.engagement) != 1 else ''}")
@@ -273,9 +250,11 @@ def monitor(config: Config, *, env: Mapping[str, str], now: dt.datetime, record:
 
 def _watch(config: Config, *, env: Mapping[str, str], now: dt.datetime, since: dt.datetime | None,
            policy: RetryPolicy, progress: Progress) -> tuple[MonitorRun, dict[str, dict[str, ChannelWatch]]]:
-    """Fetch and classify; returns the run and the new state of every item watched (written by the caller)."""
+    """Fetch and classify; returns the run and the new state of every item whose state changed (the caller
+    writes it: unchanged items are left alone, so a quiet run makes no commit)."""
     run = MonitorRun(now=now, watched=watched_posts(config, now=now, days=config.monitor.days))
     state: dict[str, dict[str, ChannelWatch]] = {}
+    read: dict[str, dict[str, ChannelWatch]] = {}  # each item's record as it was on disk, read once
     allowed = dt.timedelta(hours=config.monitor.must_hide_within_hours)
     by_channel: dict[str, list[Watched]] = {}
     for post in run.watched:
@@ -292,7 +271,10 @@ def _watch(config: Config, *, env: Mapping[str, str], now: dt.datetime, since: d
         comments_offered = True
         try:
             for post in posts:
-                watches = state.setdefault(post.item, read_watch(config, post.item))
+                if post.item not in state:
+                    state[post.item] = read_watch(config, post.item)
+                    read[post.item] = dict(state[post.item])
+                watches = state[post.item]
                 watch = watches.get(channel, ChannelWatch())
                 if comments_offered:
                     progress(post.item, channel, "comments")
@@ -329,10 +311,8 @@ def _watch(config: Config, *, env: Mapping[str, str], now: dt.datetime, since: d
         except ChannelError as error:
             run.notes.append(f"{label}: {error.message}; the next run tries again.")
         finally:
-            close = getattr(client, "close", None)
-            if callable(close):
-                close()
-    return run, state
+            client.close()
+    return run, {item: watches for item, watches in state.items() if watches != read[item]}
 
 
 def _take_comments(run: MonitorRun, post: Watched, watch: ChannelWatch, comments: Iterable[Comment], config: Config,
@@ -352,7 +332,7 @@ def _take_comments(run: MonitorRun, post: Watched, watch: ChannelWatch, comments
         if comment.id in seen:
             continue
         seen.add(comment.id)
-        created = _parse(comment.created_at)
+        created = parse_stamp(comment.created_at)
         if since is not None and created is not None and created < since:
             continue
         verdict = classify_comment(comment.text, config.confidentiality)
@@ -360,7 +340,7 @@ def _take_comments(run: MonitorRun, post: Watched, watch: ChannelWatch, comments
         if verdict.kind == MUST_HIDE:
             still_open[comment.id] = OpenComment(comment.id, comment.created_at, comment.url, verdict.reasons)
     for open_comment in still_open.values():
-        created = _parse(open_comment.created_at)
+        created = parse_stamp(open_comment.created_at)
         if created is not None and run.now - created > allowed:
             run.overdue.append((post.item, post.channel, open_comment))
     return ChannelWatch(frozenset(seen), still_open, watch.engagement)
@@ -382,7 +362,7 @@ ISSUE_LIMIT = 60_000
 
 
 def _age(run: MonitorRun, created_at: str) -> str:
-    created = _parse(created_at)
+    created = parse_stamp(created_at)
     if created is None:
         return "age unknown"
     minutes = int((run.now - created).total_seconds() // 60)
@@ -520,5 +500,5 @@ def _group_key(config: Config, summary: Any, item: str, channel: str, by: str) -
         return str(summary.office)
     from .ledger import read_ledger
 
-    posted = _parse(read_ledger(config, item).entry(channel).posted_at)
+    posted = parse_stamp(read_ledger(config, item).entry(channel).posted_at)
     return f"{posted.astimezone(config.tz):%A}" if posted else "unknown"

@@ -285,6 +285,15 @@ def _failed(path: str, rule: str, message: str, hint: str, *, line: int = 0, col
     return ParsedFile(path, None, {}, "", 0, (finding,))
 
 
+def read_approved(file: Path) -> Submission | None:
+    """An approved submission (it passed the checks when it was merged), or None when it cannot be read now.
+
+    The scheduler, the posting run and the editorial page read ``content/approved/`` this way.
+    """
+    parsed = read_submission_file(file, f"content/approved/{file.name}")
+    return submission_from_parsed(parsed) if parsed.data is not None else None
+
+
 def submission_from_parsed(parsed: ParsedFile) -> Submission:
     """Typed submission from front matter that passed the schema and date checks.
 

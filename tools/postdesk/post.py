@@ -27,14 +27,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
-import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .approve import rendition_path
-from .channels import client_for, credential_names, missing_credentials, secret_values
-from .channels.base import Channel, OutgoingPost, Photo, RedactingFilter, RetryPolicy
+from .channels import client_for, credential_names, missing_credentials, redacted_logs
+from .channels.base import Channel, OutgoingPost, Photo, RetryPolicy
 from .config import Config
 from .errors import (
     AuthFailed,
@@ -60,6 +59,7 @@ from .ledger import (
     mark_posted,
     mark_retry,
     mark_unknown,
+    parse_stamp,
     read_ledger,
     recover,
     start_publishing,
@@ -116,13 +116,6 @@ class PostRun:
 # --------------------------------------------------------------------------- choosing (pure)
 
 
-def _parse_stamp(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
-
-
 def due_slots(plan: Plan, ledgers: Mapping[str, ItemLedger], *, now: dt.datetime,
               channels: Collection[str] = CHANNELS) -> list[Slot]:
     """The slots to post now, in slot order: come, wanted, still scheduled, past any retry time.
@@ -132,7 +125,7 @@ def due_slots(plan: Plan, ledgers: Mapping[str, ItemLedger], *, now: dt.datetime
     """
     paused = {channel for ledger in ledgers.values() for channel, entry in ledger.channels.items()
               if entry.state == SCHEDULED and entry.reason.startswith(RATE_LIMITED)
-              and (_parse_stamp(entry.retry_after) or now) > now}
+              and (parse_stamp(entry.retry_after) or now) > now}
     due = []
     for slot in plan.slots:
         if slot.at > now or slot.channel not in channels or slot.channel in paused:
@@ -140,7 +133,7 @@ def due_slots(plan: Plan, ledgers: Mapping[str, ItemLedger], *, now: dt.datetime
         entry = ledgers[slot.item].entry(slot.channel) if slot.item in ledgers else Entry()
         if entry.state != SCHEDULED:
             continue
-        retry_after = _parse_stamp(entry.retry_after)
+        retry_after = parse_stamp(entry.retry_after)
         if retry_after is not None and retry_after > now:
             continue
         due.append(slot)
@@ -237,16 +230,13 @@ def load_queue(config: Config) -> Plan:
 
 
 def _approved_submission(config: Config, item: str) -> Submission | None:
-    from .parse import read_submission_file, submission_from_parsed
+    from .parse import read_approved
 
     file = config.approved_dir / f"{item}.md"
     if not file.is_file():
         return None
-    parsed = read_submission_file(file, f"content/approved/{item}.md")
-    if parsed.data is None:
-        return None
     try:
-        return submission_from_parsed(parsed)
+        return read_approved(file)
     except (ValueError, KeyError):
         return None
 
@@ -267,18 +257,10 @@ def post_due(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id
     push that may have rebased onto another run's work): if the entry is no longer this
     run's, another run claimed the post and this one leaves it.
     """
-    redacting = RedactingFilter(secret_values(env))
-    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
-    for logger in loggers:
-        logger.addFilter(redacting)
-    try:
-        with posting_lock(config):
-            return _run(config, env=env, now=now, run_id=run_id, record=record, dry_run=dry_run, channels=channels,
-                        policy=policy or RetryPolicy(), progress=progress or (lambda *_: None),
-                        recheck=recheck or (lambda item: read_ledger(config, item)))
-    finally:
-        for logger in loggers:
-            logger.removeFilter(redacting)
+    with redacted_logs(env), posting_lock(config):
+        return _run(config, env=env, now=now, run_id=run_id, record=record, dry_run=dry_run, channels=channels,
+                    policy=policy or RetryPolicy(), progress=progress or (lambda *_: None),
+                    recheck=recheck or (lambda item: read_ledger(config, item)))
 
 
 def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: str, record: Record, dry_run: bool,
@@ -313,7 +295,7 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
                 run.dry_run += [f"{slot.item} on {CHANNEL_LABELS[channel]} (due {slot.at:%Y-%m-%d %H:%M}):"]
                 run.dry_run += [f"  {line}" for line in describer.describe(post)] if describer else []
                 if describer is not None:
-                    _close(describer)
+                    describer.close()
                 why = run.stopped.get(channel, "nothing sent")
                 run.outcomes.append(Outcome(slot.item, channel, "dry-run" if dry_run else "skipped", why))
                 continue
@@ -325,14 +307,8 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
     finally:
         for client in clients.values():
             if client is not None:
-                _close(client)
+                client.close()
     return run
-
-
-def _close(client: Channel) -> None:
-    close = getattr(client, "close", None)
-    if callable(close):
-        close()
 
 
 def _with_root(config: Config, post: OutgoingPost) -> OutgoingPost:

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -619,22 +618,16 @@ PINS_FILE = "state/pins.toml"
 
 def queue_items(config: Config) -> list[QueueItem]:
     """Every approved item, with its approval time and the networks it was already posted on."""
+    from .approvals import approval_time
     from .ledger import posted_channels
-    from .parse import read_submission_file, submission_from_parsed
+    from .parse import read_approved
 
     items = []
     for file in sorted(config.approved_dir.glob("*.md")):
-        parsed = read_submission_file(file, f"content/approved/{file.name}")
-        if parsed.data is None:
+        sub = read_approved(file)
+        if sub is None:
             continue
-        sub = submission_from_parsed(parsed)
-        record = config.root / "state" / "approvals" / f"{file.stem}.json"
-        approved_at = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
-        if record.is_file():
-            with contextlib.suppress(ValueError, KeyError):
-                approved_at = dt.datetime.fromisoformat(json.loads(record.read_text(encoding="utf-8"))["approved_at"])
-        if approved_at.tzinfo is None:
-            approved_at = approved_at.replace(tzinfo=config.tz)
+        approved_at = approval_time(config, file.stem) or dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
         items.append(QueueItem.from_submission(sub, approved_at=approved_at,
                                                posted=posted_channels(config, file.stem)))
     return items

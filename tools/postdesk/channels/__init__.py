@@ -15,15 +15,17 @@ exactly the variables they mean to.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 
 from ..config import Config
 from ..model import CHANNELS
-from .base import Channel, RetryPolicy
+from .base import Channel, RedactingFilter, RetryPolicy
 
-__all__ = ["client_for", "credential_names", "missing_credentials", "secret_values"]
+__all__ = ["client_for", "credential_names", "missing_credentials", "redacted_logs", "secret_values"]
 
 
 def _module(channel: str) -> ModuleType:
@@ -40,6 +42,20 @@ def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
     names = {name for channel in CHANNELS for group in credential_names(channel) for name in group
              if not name.endswith("_ID")}
     return tuple(value for name in sorted(names) if (value := env.get(name, "").strip()))
+
+
+@contextlib.contextmanager
+def redacted_logs(env: Mapping[str, str]) -> Iterator[None]:
+    """While inside, the HTTP libraries' log records have every secret of ``env`` masked."""
+    redacting = RedactingFilter(secret_values(env))
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
+    for logger in loggers:
+        logger.addFilter(redacting)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(redacting)
 
 
 def missing_credentials(channel: str, env: Mapping[str, str]) -> str:

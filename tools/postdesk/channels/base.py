@@ -91,6 +91,10 @@ class Channel(Protocol):
         """The requests :meth:`publish` would send, one line each, for ``--dry-run`` (no secrets)."""
         ...
 
+    def close(self) -> None:
+        """Close the client's connections."""
+        ...
+
 
 @dataclass(frozen=True)
 class Comment:
