@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint demo bench clean editor editor-deps
+.PHONY: setup test lint demo bench clean editor editor-deps lock install-check
 
 setup: $(STAMP) editor-deps
 
@@ -29,12 +29,30 @@ $(NODE_STAMP): editor/package.json editor/package-lock.json
 editor: setup
 	$(BIN)/python scripts/editor.py
 
-$(STAMP): pyproject.toml requirements.lock
+# Every dependency is pinned from the package index with its hashes (requirements/*.txt,
+# made by `make lock`); --no-build-isolation builds postdesk itself with the locked setuptools,
+# so nothing unpinned is downloaded.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
+
+$(STAMP): pyproject.toml requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "postdesk needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP_INSTALL) -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+# The two lock files, from pyproject.toml, for every platform (uv's universal resolution),
+# with the hashes of every file. requirements/run.txt is what the workflows install;
+# requirements/dev.txt adds the test, lint and bench tools, constrained to the same versions.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header --quiet
+lock: setup
+	$(UV_COMPILE) --extra faces -o requirements/run.txt
+	$(UV_COMPILE) --extra faces --extra test --extra lint --extra bench -c requirements/run.txt -o requirements/dev.txt
+
+# Proves that the run-time lock installs alone, in a new virtual environment, from the
+# package index only: no pip cache, no local wheel folder, no pip configuration of this machine.
+install-check:
+	scripts/install_check.sh requirements/run.txt
 
 lint: setup
 	$(BIN)/ruff check tools tests bench scripts examples

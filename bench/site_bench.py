@@ -14,6 +14,7 @@ Pelican's cached rebuild.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import subprocess
@@ -22,14 +23,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
 from check_bench import ROOT, WORK, submission
+from postdesk.seal import file_digest
 
 POSTS = 5_000
 
 
 def build_repo() -> Path:
     repo = WORK / f"site-{POSTS}"
-    if (repo / ".built").exists():
+    if (repo / ".built-sealed").exists():
         refresh(repo)
         return repo
     shutil.rmtree(repo, ignore_errors=True)
@@ -42,6 +45,8 @@ def build_repo() -> Path:
         text = submission(i, rng).replace(f"images:\n  - file: media/bench-{i:05d}.jpg\n", "images: []\n")
         text = "\n".join(line for line in text.splitlines() if not line.startswith(("    alt:", "    people:")))
         (repo / f"content/approved/2026-{1 + i % 12:02d}-{1 + i % 28:02d}-post-{i:05d}.md").write_text(text + "\n")
+    for file in sorted((repo / "content/approved").glob("*.md")):
+        seal(repo, file.stem)
     pelican = repo / "pelican-content"
     pelican.mkdir()
     for file in sorted((repo / "content/approved").glob("*.md")):
@@ -50,8 +55,17 @@ def build_repo() -> Path:
         category = next(line for line in front.splitlines() if line.startswith("category:"))[10:]
         (pelican / file.name).write_text(f"Title: {title}\nDate: {file.name[:10]}\nCategory: {category}\n"
                                          f"Slug: {file.stem}\n\n{body}")
-    (repo / ".built").touch()
+    (repo / ".built-sealed").touch()
     return repo
+
+
+def seal(repo: Path, item: str) -> None:
+    """The approval record postdesk approve writes, with the seal the site verifies."""
+    record = {"item": item, "approved_at": "2026-11-23T10:00:00-06:00", "merged_by": "bench", "pull_request": None,
+              "commit": "", "source": "bench",
+              "sealed": {f"content/approved/{item}.md": file_digest(repo / f"content/approved/{item}.md")}}
+    (repo / "state/approvals").mkdir(parents=True, exist_ok=True)
+    (repo / f"state/approvals/{item}.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
 
 
 def refresh(repo: Path) -> None:
@@ -79,6 +93,7 @@ def timed(command: list[str], cwd: Path) -> float:
 def add_post(repo: Path) -> None:
     new = repo / "content/approved/2026-12-31-post-new.md"
     new.write_text((repo / "content/approved").glob("*.md").__next__().read_text().replace("Synthetic post", "New"))
+    seal(repo, new.stem)
     (repo / "pelican-content/2026-12-31-post-new.md").write_text(
         "Title: A new post\nDate: 2026-12-31\nCategory: event\nSlug: 2026-12-31-post-new\n\nNew.\n")
 
@@ -89,7 +104,8 @@ SITE_ONLY = ("import sys; from pathlib import Path; from postdesk.config import 
 
 
 def one_run(repo: Path, scratch: Path) -> dict[str, float]:
-    for extra in ("content/approved/2026-12-31-post-new.md", "pelican-content/2026-12-31-post-new.md"):
+    for extra in ("content/approved/2026-12-31-post-new.md", "pelican-content/2026-12-31-post-new.md",
+                  "state/approvals/2026-12-31-post-new.json"):
         (repo / extra).unlink(missing_ok=True)
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(repo / ".cache", ignore_errors=True)

@@ -92,6 +92,7 @@ def main() -> None:
     shutil.rmtree(DIGEST, ignore_errors=True)
     DEMO.mkdir(parents=True)
     shutil.copy(ROOT / "postdesk.toml", DEMO / "postdesk.toml")
+    shutil.copy(ROOT / ".gitignore", DEMO / ".gitignore")
     shutil.copytree(ROOT / "theme", DEMO / "theme")
     shutil.copytree(ROOT / "examples" / "content", DEMO / "content")
     git("init", "-q", "-b", "main")
@@ -151,6 +152,26 @@ def main() -> None:
         run(*POSTDESK, "monitor", "--now", watch_at.strftime("%Y-%m-%dT%H:%M"), "--out", str(DIGEST), env=env)
     print((DIGEST / "digest.md").read_text(encoding="utf-8"))
     run(*POSTDESK, "site", "--today", "2026-11-23", "--siteurl", (DEMO / "output" / "site").as_uri())
+
+    step("9. An attack: a pull request edits an approved post and deletes its ledger; the check names both")
+    git("switch", "-q", "-c", "tidy-up")
+    approved = DEMO / "content" / "approved" / "2026-11-20-backpack-drive.md"
+    approved.write_text(approved.read_text(encoding="utf-8").replace("400 backpacks", "400 backpacks for Jayden, 9"),
+                        encoding="utf-8")
+    git("rm", "-q", "state/ledger/2026-11-20-backpack-drive.json")
+    git("-c", "user.name=A fork", "-c", "user.email=fork@example.org", "commit", "-q", "-am", "Tidy up")
+    run(*POSTDESK, "check", "--changed-since", "main", "--today", "2026-11-23", expect=1)
+    step("10. Merged anyway (an admin override): post refuses the edited item and posts nothing twice")
+    git("switch", "-q", "main")
+    git("-c", "user.name=An admin", "-c", "user.email=admin@example.gov", "merge", "-q", "--no-ff", "tidy-up",
+        "-m", "Merge pull request #13 from fork/tidy-up")
+    run(*POSTDESK, "schedule", "--commit", "--now", POST_AT)  # with its ledger gone, the item is planned again
+    with FakeFacebook() as facebook, FakeX() as x, FakeLinkedIn() as linkedin:
+        env = {**_without_credentials(), **facebook.env(), **x.env(), **linkedin.env()}
+        run(*POSTDESK, "post", "--now", "2030-08-07T12:00", env=env, expect=1)
+        again = [p for p in (*facebook.posts, *x.posts, *linkedin.posts)
+                 if "backpacks" in getattr(p, "message", "") + getattr(p, "text", "")]
+        print(f"backpack-drive posts the fakes received this time: {len(again)}")
 
     print("\nDemo finished. The scratch repository is in", DEMO)
     print(f"Open the preview: file://{PREVIEW / 'index.html'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ import yaml
 from PIL import Image
 
 from postdesk.config import Config, load_config
+from postdesk.fakes.facebook import FakeFacebook
+from postdesk.fakes.linkedin import FakeLinkedIn
+from postdesk.fakes.x import FakeX
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples" / "content"
@@ -107,6 +111,22 @@ def make_repo(root: Path) -> Repo:
     return made
 
 
+def seal_by_hand(root: Path, item: str) -> None:
+    """Record ``content/approved/<item>.md`` as approved in its present form, as ``postdesk approve``
+    would (for tests that add or edit an approved post directly to exercise the site)."""
+    import json
+
+    from postdesk.seal import file_digest
+
+    record = root / "state/approvals" / f"{item}.json"
+    data = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {
+        "item": item, "approved_at": "2026-11-23T10:00:00-06:00", "merged_by": "test", "pull_request": None,
+        "commit": "", "source": "test", "sealed": {}}
+    data["sealed"][f"content/approved/{item}.md"] = file_digest(root / "content/approved" / f"{item}.md")
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Repo]:
     """An empty postdesk repository (settings and the example photos, no submissions), committed."""
@@ -138,3 +158,79 @@ def check_one(repo: Repo) -> Callable[..., list[Any]]:
 
 def rules(findings: list[Any]) -> list[str]:
     return sorted(f.rule for f in findings)
+
+
+# --------------------------------------------------------------------------- the posting desk
+
+ITEM = "2026-11-20-backpack-drive"
+OTHER = "2026-11-18-foster-parent-info-night"
+PLAN_AT = dt.datetime(2030, 7, 20, 8, 0)
+
+
+class Networks:
+    """The three fakes, running; ``env`` holds every credential and API address."""
+
+    def __init__(self, clock=time.time) -> None:
+        self.facebook, self.x, self.linkedin = FakeFacebook(), FakeX(clock=clock), FakeLinkedIn()
+
+    def __enter__(self) -> Networks:
+        for fake in self.all:
+            fake.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fake in self.all:
+            fake.stop()
+
+    @property
+    def all(self) -> tuple:
+        return self.facebook, self.x, self.linkedin
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**self.facebook.env(), **self.x.env(), **self.linkedin.env()}
+
+    @property
+    def secrets(self) -> list[str]:
+        names = ("FACEBOOK_PAGE_TOKEN", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
+                 "LINKEDIN_ACCESS_TOKEN")
+        return [self.env[name] for name in names]
+
+    def posted(self) -> dict[str, int]:
+        return {"facebook": len(self.facebook.posts), "x": len(self.x.posts), "linkedin": len(self.linkedin.posts)}
+
+
+@pytest.fixture
+def networks() -> Iterator[Networks]:
+    with Networks() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def desk_template(tmp_path_factory) -> tuple[Path, dict]:
+    """Built once (approving runs the whole check, faces included): two examples approved and scheduled."""
+    from postdesk.approve import approve
+    from postdesk.schedule import QUEUE_FILE, schedule_repository
+
+    from .test_approve import merge_examples
+
+    made = make_repo(tmp_path_factory.mktemp("desk") / "repo")
+    merge_examples(made, names={f"{ITEM}.md", f"{OTHER}.md"})
+    assert approve(made.config, today=TODAY).ok
+    plan, _items, text = schedule_repository(made.config, now=PLAN_AT.replace(tzinfo=made.config.tz))
+    (made.root / QUEUE_FILE).write_text(text, encoding="utf-8")
+    made.commit("Schedule")
+    made.git.close()
+    return made.root, {(slot.item, slot.channel): slot.at for slot in plan.slots}
+
+
+@pytest.fixture
+def desk(desk_template, tmp_path):
+    """A copy of the template; ``desk.due`` is a moment when all its slots have come."""
+    template, slots = desk_template
+    shutil.copytree(template, tmp_path / "repo", symlinks=True)
+    made = Repo(tmp_path / "repo")
+    made.slots = dict(slots)
+    made.due = max(slots.values()) + dt.timedelta(minutes=1)
+    yield made
+    made.git.close()

@@ -205,6 +205,21 @@ def test_build_admin_assembles_a_servable_folder(repo, tmp_path):
     assert '"limit": 280' in settings and "@MoChildrensDiv" in settings
 
 
+def test_the_editor_page_has_its_own_policy_scripts_from_admin_only(repo, tmp_path):
+    import re
+
+    index = build_admin(repo.config, tmp_path / "admin", local_backend="http://127.0.0.1:9/api/v1", sources=PROJECT)
+    html = index.read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)[1]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self' 'unsafe-eval'"  # no third-party or inline script
+    assert directives["default-src"] == "'none'" and directives["object-src"] == "'none'"
+    assert set(directives["connect-src"].split()) == {"'self'", "blob:", "https://api.github.com",
+                                                       "http://127.0.0.1:9"}
+    published = build_admin(repo.config, tmp_path / "published", local_backend=False, sources=PROJECT)
+    assert "127.0.0.1" not in published.read_text(encoding="utf-8")
+
+
 def test_build_admin_refuses_a_bundle_that_does_not_match(repo, tmp_path):
     sources = tmp_path / "project"
     (sources / "site/admin").mkdir(parents=True)

@@ -13,8 +13,8 @@ from postdesk.gitio import commit_paths
 from postdesk.ledger import read_ledger
 from postdesk.monitor import FYI, MUST_HIDE, NEEDS_REPLY, monitor, read_watch
 
-from .conftest import TODAY
-from .test_post import ITEM, OTHER, Networks, _cli, desk, desk_template, run_post  # noqa: F401 - fixtures
+from .conftest import ITEM, OTHER, TODAY, Networks
+from .test_post import _cli, run_post
 from .test_preview import CHROMIUM, launch
 
 CHILD = "Tyler Johnson, 9, was placed in foster care with the Millers last week"
@@ -33,7 +33,7 @@ class Clock:
 
 
 @pytest.fixture
-def posted(desk):  # noqa: F811 - the fixture imported above
+def posted(desk):
     clock = Clock(desk.due.astimezone(dt.UTC))
     with Networks(clock=clock) as networks:
         assert run_post(desk, networks).ok

@@ -6,100 +6,26 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import git
 import pytest
 
-from postdesk.approve import approve
 from postdesk.channels.base import RetryPolicy
 from postdesk.cli import main
 from postdesk.errors import RepositoryError
-from postdesk.fakes.facebook import FakeFacebook
-from postdesk.fakes.linkedin import FakeLinkedIn
-from postdesk.fakes.x import FakeX
 from postdesk.gitio import commit_paths
 from postdesk.ledger import read_ledger
 from postdesk.post import STEPS, post_due, posting_lock, resolve_entry
-from postdesk.schedule import QUEUE_FILE, schedule_repository
+from postdesk.schedule import schedule_repository
 
-from .conftest import PROJECT, TODAY, Repo, make_repo
-from .test_approve import merge_examples
+from .conftest import ITEM, OTHER, PLAN_AT, PROJECT, TODAY, Networks, Repo, make_repo  # noqa: F401
 
-ITEM = "2026-11-20-backpack-drive"
-OTHER = "2026-11-18-foster-parent-info-night"
-PLAN_AT = dt.datetime(2030, 7, 20, 8, 0)
 INSTANT = RetryPolicy(sleep=lambda _seconds: None)
-
-
-class Networks:
-    """The three fakes, running; ``env`` holds every credential and API address."""
-
-    def __init__(self, clock=time.time) -> None:
-        self.facebook, self.x, self.linkedin = FakeFacebook(), FakeX(clock=clock), FakeLinkedIn()
-
-    def __enter__(self) -> Networks:
-        for fake in self.all:
-            fake.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for fake in self.all:
-            fake.stop()
-
-    @property
-    def all(self) -> tuple:
-        return self.facebook, self.x, self.linkedin
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {**self.facebook.env(), **self.x.env(), **self.linkedin.env()}
-
-    @property
-    def secrets(self) -> list[str]:
-        names = ("FACEBOOK_PAGE_TOKEN", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-                 "LINKEDIN_ACCESS_TOKEN")
-        return [self.env[name] for name in names]
-
-    def posted(self) -> dict[str, int]:
-        return {"facebook": len(self.facebook.posts), "x": len(self.x.posts), "linkedin": len(self.linkedin.posts)}
-
-
-@pytest.fixture
-def networks() -> Iterator[Networks]:
-    with Networks() as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def desk_template(tmp_path_factory) -> tuple[Path, dict]:
-    """Built once (approving runs the whole check, faces included): two examples approved and scheduled."""
-    made = make_repo(tmp_path_factory.mktemp("desk") / "repo")
-    merge_examples(made, names={f"{ITEM}.md", f"{OTHER}.md"})
-    assert approve(made.config, today=TODAY).ok
-    plan, _items, text = schedule_repository(made.config, now=PLAN_AT.replace(tzinfo=made.config.tz))
-    (made.root / QUEUE_FILE).write_text(text, encoding="utf-8")
-    made.commit("Schedule")
-    made.git.close()
-    return made.root, {(slot.item, slot.channel): slot.at for slot in plan.slots}
-
-
-@pytest.fixture
-def desk(desk_template, tmp_path):
-    """A copy of the template; ``desk.due`` is a moment when all its slots have come."""
-    template, slots = desk_template
-    shutil.copytree(template, tmp_path / "repo", symlinks=True)
-    made = Repo(tmp_path / "repo")
-    made.slots = dict(slots)
-    made.due = max(slots.values()) + dt.timedelta(minutes=1)
-    yield made
-    made.git.close()
 
 
 def run_post(desk, networks, *, env=None, now=None, **options):
@@ -152,7 +78,7 @@ def test_the_site_links_each_post_to_its_network_address(desk, networks, tmp_pat
     from postdesk.site import build_public_site
 
     run_post(desk, networks)
-    assert build_public_site(desk.config, output=tmp_path / "site", include_unposted=False) == 2
+    assert build_public_site(desk.config, output=tmp_path / "site", include_unposted=False).posts == 2
     page = next((tmp_path / "site").glob(f"{ITEM}*.html")).read_text(encoding="utf-8")
     for url in (e.url for e in read_ledger(desk.config, ITEM).channels.values()):
         assert url in page

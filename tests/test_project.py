@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 import postdesk
 from postdesk.config import ConfigError, config_as_toml, config_from_dict, load_config
@@ -46,7 +47,8 @@ LAYERS = {
     "editor": 2, "newsubmission": 2,
     "post": 2, "fakes": 2, "channels": 1, "monitor": 2, "site_build": 2,
     "checks": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1, "faces": 1,
-    "model": 0, "config": 0, "errors": 0, "files": 0, "approvals": 1,
+    "model": 0, "config": 0, "errors": 0, "files": 0, "approvals": 1, "seal": 1,
+    "routing": 2, "doctor": 2,
 }
 
 
@@ -70,7 +72,7 @@ def _imports(path: Path) -> set[str]:
 def test_dependencies_point_one_way(path: Path):
     own = path.parent.name if path.parent != PACKAGE else path.stem
     if own not in LAYERS:
-        pytest.skip(f"{own} is not layered")
+        pytest.fail(f"{own} has no layer in LAYERS: add it, so its imports are checked")
     for imported in _imports(path) - {own}:
         assert imported != "cli" or own == "__main__", f"{path.name} imports cli"
         if imported in LAYERS:
@@ -197,5 +199,32 @@ def test_the_review_routing_workflow_runs_only_the_default_branch_code():
     assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
     checkout = next(step for step in job["steps"] if "actions/checkout" in step.get("uses", ""))
     assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
-    assert "secrets." not in text and "^[0-9]{1,9}$" in text
-    assert 'postdesk reviewers "$PREVIEW/offices.json"' in text
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {"POSTDESK_APP_PRIVATE_KEY"} and "^[0-9]{1,9}$" in text
+    assert "postdesk route-review" in text
+    assert job["environment"] == "publishing-bot"  # the App's key is never a repository secret
+
+
+def test_the_submission_check_judges_the_pull_request_with_the_base_commits_code():
+    workflow, text = _workflow("submission-check.yml")
+    assert set(workflow[True]) == {"pull_request"} and workflow[True]["pull_request"] is None  # every PR, no paths
+    job = workflow["jobs"]["check"]
+    assert job["permissions"] == {"contents": "read"} and "secrets." not in text
+    steps = job["steps"]
+    checkouts = [step for step in steps if "actions/checkout" in step.get("uses", "")]
+    assert checkouts[0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert checkouts[0]["with"]["path"] == "trusted" and checkouts[1]["with"]["path"] == "pr"
+    install = next(i for i, step in enumerate(steps) if step.get("name", "").startswith("Install postdesk"))
+    assert steps.index(checkouts[1]) > install, "the pull request is checked out only after postdesk is installed"
+    assert "trusted/requirements/run.txt" in steps[install]["run"] and "./trusted" in steps[install]["run"]
+    runs = "\n".join(step.get("run", "") for step in steps[install + 1:])
+    assert "pip install" not in runs  # nothing from the pull request is ever installed
+    assert "rm -rf pr/theme && cp -R trusted/theme pr/theme" in runs
+    assert 'postdesk --repo pr check --changed-since "$BASE_SHA" --settings-from "$BASE_SHA"' in runs
+
+
+def test_the_app_key_is_read_only_by_jobs_with_an_environment_limited_to_main():
+    for path in sorted((PROJECT / ".github/workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, job in workflow.get("jobs", {}).items():
+            if "POSTDESK_APP_PRIVATE_KEY" in yaml.safe_dump(job):
+                assert job.get("environment") in ("publishing-bot", "social-accounts"), f"{path.name}:{name}"

@@ -17,7 +17,7 @@ from postdesk.cli import main
 from postdesk.editorial import build_editorial
 from postdesk.site import MANIFEST, build_public_site, build_site, public_items, write_sitemap
 
-from .conftest import TODAY
+from .conftest import TODAY, seal_by_hand
 from .test_approve import merge_examples
 
 
@@ -43,7 +43,7 @@ def approved_repo(repo):
 
 def test_unposted_items_stay_off_the_public_site(repo, tmp_path):
     approved_repo(repo)
-    assert build_public_site(repo.config, output=tmp_path / "site", include_unposted=False) == 0
+    assert build_public_site(repo.config, output=tmp_path / "site", include_unposted=False).posts == 0
     assert not list((tmp_path / "site").glob("2026-*.html"))
 
 
@@ -55,7 +55,7 @@ def test_posted_items_are_published_with_links_to_the_networks(repo, tmp_path):
         {"channels": {"facebook": {"state": "posted", "url": "https://facebook.com/123_456"},
                       "x": {"state": "sending"}}}), encoding="utf-8")
     out = tmp_path / "site"
-    assert build_public_site(repo.config, output=out, include_unposted=False) == 1
+    assert build_public_site(repo.config, output=out, include_unposted=False).posts == 1
     page = (out / "2026-11-20-backpack-drive.html").read_text(encoding="utf-8")
     assert "https://facebook.com/123_456" in page
     meta = _Meta()
@@ -115,6 +115,7 @@ def test_rebuild_renders_only_what_changed(repo, tmp_path):
     new = repo.root / "content/approved/2026-11-25-new-post.md"
     new.write_text((repo.root / "content/approved/2026-11-16-food-bank-partnership.md").read_text(encoding="utf-8")
                    .replace("New Partnership with the Mid-Missouri Food Bank", "A brand new post"), encoding="utf-8")
+    seal_by_hand(repo.root, "2026-11-25-new-post")
     build_public_site(repo.config, output=out, include_unposted=True)
     assert (out / "2026-11-25-new-post.html").is_file()
     assert old_page.stat().st_mtime_ns == stamp  # not rendered again
@@ -185,6 +186,7 @@ def test_a_rebuild_after_a_new_post_equals_a_full_build(repo, tmp_path, workers)
         (approved / "2026-11-25-new-post.md").write_text(
             (approved / "2026-11-16-food-bank-partnership.md").read_text(encoding="utf-8")
             .replace("New Partnership with the Mid-Missouri Food Bank", "A brand new post"), encoding="utf-8")
+        seal_by_hand(repo.root, "2026-11-25-new-post")
 
     incremental, full = rebuilt_and_full(repo, tmp_path, add)
     assert "A brand new post" in (full / "index.html").read_text(encoding="utf-8")
@@ -198,6 +200,7 @@ def test_a_rebuild_after_a_changed_post_or_new_links_equals_a_full_build(repo, t
     def change() -> None:
         text = post.read_text(encoding="utf-8")
         post.write_text(text.replace("title: Caseworker", "title: Updated Caseworker", 1), encoding="utf-8")
+        seal_by_hand(repo.root, "2026-11-12-caseworker-of-the-year")
         posted(repo, "2026-11-16-food-bank-partnership", "https://x.com/agency/status/9")
 
     incremental, full = rebuilt_and_full(repo, tmp_path, change)
@@ -242,5 +245,17 @@ def test_work_split_over_forked_workers_comes_back_in_order_and_failures_are_rai
 
 def test_a_repository_without_approved_posts_gets_an_empty_site(repo, tmp_path):
     shutil.rmtree(repo.config.approved_dir, ignore_errors=True)
-    assert build_public_site(repo.config, output=tmp_path / "site", include_unposted=True) == 0
+    assert build_public_site(repo.config, output=tmp_path / "site", include_unposted=True).posts == 0
     assert "No posts yet." in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_every_public_page_refuses_scripts_by_content_security_policy(repo, tmp_path):
+    approved_repo(repo)
+    out = tmp_path / "site"
+    build_public_site(repo.config, output=out, include_unposted=True)
+    pages = sorted(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert 'http-equiv="Content-Security-Policy"' in head and "script-src 'none'" in head, page.name
+        assert "<script" not in page.read_text(encoding="utf-8"), page.name

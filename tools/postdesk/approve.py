@@ -12,7 +12,9 @@ queued runs, so one run may have to approve several merges):
    place (the committed original too) and resized into per-network renditions under
    ``content/media/renditions/``; the machine's record of the approval (who merged,
    which pull request, when) is written to ``state/approvals/<item>.json``, never
-   touching the staff's text; then the file is moved with ``git mv`` to
+   touching the staff's text, with the seal (:mod:`postdesk.seal`): the SHA-256 of the
+   submission, of each scrubbed photo and of each rendition, which ``post`` and ``site``
+   verify before using the item; then the file is moved with ``git mv`` to
    ``content/approved/`` with its bytes unchanged;
 3. everything is committed as one commit (pushed with ``--push``); with nothing to do,
    no commit is made.
@@ -25,6 +27,7 @@ picks up whatever an earlier, interrupted run left in the work tree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -40,7 +43,8 @@ from .config import Config
 from .errors import MediaError, RepositoryError
 from .files import write_text_atomically
 from .media import safe_media_path, scrub_image, write_rendition
-from .model import RENDITION_SIZES, Submission
+from .model import RENDITION_SIZES, Finding, Submission
+from .seal import file_digest, seal_of
 
 RENDITIONS = "content/media/renditions"
 _PR_NUMBER = re.compile(r"(?:Merge pull request #|\(#)(\d+)")
@@ -54,6 +58,8 @@ class ApprovalRecord:
     pull_request: int | None
     commit: str
     source: str
+    sealed: dict[str, str] = field(default_factory=dict)
+    """Repository-relative path -> ``sha256:<hex>`` of every file approved (see :mod:`postdesk.seal`)."""
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
@@ -86,9 +92,13 @@ def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None =
             if not file.ok or file.submission is None:
                 result.refused.append(file)
                 continue
+            taken = _name_taken(config, file.path)
+            if taken is not None:
+                result.refused.append(FileResult(file.path, (*file.findings, taken), None))
+                continue
             _prepare_photos(config, file.submission)
             record = _record_for(repo, config, file.path, event=event, now=now)
-            _write_record(config, record)
+            _write_record(config, dataclasses.replace(record, sealed=_seal(config, file.path, file.submission)))
             _move(repo, config, file.path)
             result.approved.append(Path(file.path).stem)
         result.commit = _commit(repo, result.approved)
@@ -142,10 +152,39 @@ def _record_for(repo: Any, config: Config, path: str, *, event: Mapping[str, Any
                           commit=head_commit or commit, source=source)
 
 
+def _name_taken(config: Config, path: str) -> Finding | None:
+    """An approved item with this name and other text exists: approving would overwrite
+    its seal and its record, so this one is refused (and the others go on)."""
+    target = config.approved_dir / Path(path).name
+    if target.exists() and target.read_bytes() != (config.root / path).read_bytes():
+        return Finding(path, "file.name-taken",
+                       f"An approved post is already called {Path(path).name}; approving this one would replace it.",
+                       "Rename the submission with a suffix, for example "
+                       f"{Path(path).stem}-2.md, in a new pull request.")
+    return None
+
+
+def _seal(config: Config, path: str, sub: Submission) -> dict[str, str]:
+    """The digests of what is approved: the submission (under the name it gets in
+    content/approved/), each scrubbed photo and each rendition."""
+    item = Path(path).stem
+    photos = [safe_media_path(config.content_dir, image.file, media_dir=config.media_dir).relative_to(config.root)
+              .as_posix() for image in sub.images]
+    renditions = [rendition_path(item, number, channel)
+                  for number in range(1, len(sub.images) + 1) for channel in sub.channels]
+    sealed = seal_of(config.root, [*photos, *renditions])
+    approved = (config.approved_dir / Path(path).name).relative_to(config.root).as_posix()
+    return {approved: file_digest(config.root / path), **sealed}
+
+
 def _write_record(config: Config, record: ApprovalRecord) -> None:
+    """Write the record; an existing one (an interrupted run's) keeps its facts and gets the seal."""
     target = config.root / APPROVALS / f"{record.item}.json"
     if target.exists():
-        return
+        existing = ApprovalRecord(**json.loads(target.read_text(encoding="utf-8")))
+        if existing.sealed == record.sealed:
+            return
+        record = dataclasses.replace(existing, sealed=record.sealed)
     write_text_atomically(target, record.as_json())
 
 

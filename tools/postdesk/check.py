@@ -28,6 +28,8 @@ class FileResult(FindingTally):
     path: str
     findings: tuple[Finding, ...]
     submission: Submission | None
+    checked: bool = True
+    """False for a path that was not checked as a submission, only reported (rule family ``boundary``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,7 @@ class CheckReport(FindingTally):
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "files_checked": len(self.files),
+            "files_checked": sum(result.checked for result in self.files),
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [f.as_dict() for f in self.findings],
@@ -143,6 +145,26 @@ def paths_changed_since(config: Config, ref: str) -> list[str]:
     media = [p.removeprefix(CONTENT) for p in changed if p.startswith(MEDIA_PREFIX)]
     selected |= set(files_mentioning(config.root, media, under=_folder(config.root, config.submissions_dir)))
     return sorted(selected)
+
+
+def boundary_results(config: Config, ref: str) -> list[FileResult]:
+    """One result per path changed since ``ref`` outside what a submission may touch
+    (rule family ``boundary``): the pull-request check's guard on everything but submissions."""
+    from .checks.boundary import Change, boundary_findings
+    from .gitio import changes_since
+
+    findings = boundary_findings(Change(*change) for change in changes_since(config.root, ref))
+    return [FileResult(finding.path, (finding,), None, checked=False) for finding in findings]
+
+
+def with_results(report: CheckReport, extra: Sequence[FileResult]) -> CheckReport:
+    """``report`` with ``extra`` results merged in, in path order (one result per path)."""
+    by_path: dict[str, FileResult] = {result.path: result for result in report.files}
+    for result in extra:
+        known = by_path.get(result.path)
+        by_path[result.path] = result if known is None else \
+            FileResult(known.path, (*known.findings, *result.findings), known.submission, known.checked)
+    return CheckReport(tuple(by_path[path] for path in sorted(by_path)))
 
 
 def _files_under(root: Path, folder: Path) -> list[str]:

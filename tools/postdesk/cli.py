@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check submissions and report everything wrong with them")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: content/submissions/)")
     check.add_argument("--changed-since", metavar="REF",
-                       help="only submissions changed (or whose photos changed) since this git revision")
+                       help="only submissions changed (or whose photos changed) since this git revision; every other "
+                            "change since then (approved posts, state/, code) is reported as a boundary error")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="judge dates as if today were this day")
     check.add_argument("--settings-from", metavar="REF",
@@ -120,6 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
     reviewers = commands.add_parser("reviewers", help="the supervisors to ask for a review, from a preview's offices")
     reviewers.add_argument("offices_file", type=Path, metavar="OFFICES_JSON",
                            help="offices.json written by 'postdesk preview'")
+    route = commands.add_parser("route-review",
+                                help="ask a pull request's office supervisors to review it, and say on the pull "
+                                     "request when GitHub refuses (token in GH_TOKEN or GITHUB_TOKEN)")
+    route.add_argument("offices_file", type=Path, metavar="OFFICES_JSON",
+                       help="offices.json written by 'postdesk preview'")
+    route.add_argument("--pr", type=_pr_number, required=True, metavar="N", help="the pull request's number")
+    route.add_argument("--head-sha", required=True, metavar="SHA",
+                       help="the commit the preview was made for: the pull request must still be open at it")
+    route.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
+    doctor = commands.add_parser("doctor", help="check the GitHub setup: main's ruleset, teams, the secrets' "
+                                                "environment, Pages, Actions, the postdesk App")
+    doctor.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
+    doctor.add_argument("--environment", metavar="NAME",
+                        help="the environment holding the network secrets (default: the one post.yml and "
+                             "monitor.yml use)")
     new = commands.add_parser("new", help="answer a few questions and get a new submission that passes the checks")
     new.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the date in the file name (default: today)")
 
@@ -154,6 +170,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _pr_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 0 < len(text) <= 9 and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a pull request number")
+    return int(text)
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -195,13 +217,21 @@ def _selection(args: argparse.Namespace):  # noqa: ANN202 - (Config, paths), imp
     return config, paths
 
 
+def _boundary(config, args: argparse.Namespace) -> list:  # noqa: ANN001 - Config, imported lazily
+    """With --changed-since, every change outside what a submission may touch (a pull request's guard)."""
+    from .check import boundary_results
+
+    return boundary_results(config, args.changed_since) if args.changed_since else []
+
+
 def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     from .config import today_in
     from .preview import build_preview
 
     config, paths = _selection(args)
     out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    preview = build_preview(config, paths, out=out_dir, today=args.today or today_in(config))
+    preview = build_preview(config, paths, out=out_dir, today=args.today or today_in(config),
+                            extra=_boundary(config, args))
     ready = sum(entry.ok for entry in preview.entries)
     out.write(f"Previewed {len(preview.entries)} submission{'s' if len(preview.entries) != 1 else ''} "
               f"({ready} ready). Open {preview.index}\n")
@@ -299,10 +329,17 @@ def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
     site_dir = args.out if args.out.is_absolute() else config.root / args.out
     editorial_dir = args.editorial if args.editorial.is_absolute() else config.root / args.editorial
     progress = _progress_bar("Preparing posts") if sys.stderr.isatty() else None
-    count = build_public_site(config, output=site_dir, include_unposted=args.include_unposted,
+    built = build_public_site(config, output=site_dir, include_unposted=args.include_unposted,
                               siteurl=args.siteurl, progress=progress)
     page = build_editorial(config, output=editorial_dir, today=args.today or today_in(config))
+    count = built.posts
     out.write(f"Site: {count} post{'s' if count != 1 else ''} in {site_dir}\nEditorial calendar: {page}\n")
+    for item, problems in sorted(built.refused.items()):
+        out.write(f"REFUSED {item}: left off the site, because " + "; ".join(problems) + ".\n")
+    if built.refused:
+        out.write("Restore the approved files from git history (or submit the change as a new submission), "
+                  "then run postdesk site again.\n")
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -319,12 +356,13 @@ def _progress_bar(label: str):  # noqa: ANN202 - a callback
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .check import check_submissions
+    from .check import check_submissions, with_results
     from .config import today_in
     from .report import format_github, format_json, format_step_summary, format_text
 
     config, paths = _selection(args)
     report = check_submissions(config, paths, today=args.today or today_in(config), keep_submissions=False)
+    report = with_results(report, _boundary(config, args))
     if args.format == "json":
         out.write(format_json(report))
     elif args.format == "github":
@@ -476,21 +514,71 @@ def _cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
     return _write_or_print(config, CODEOWNERS, codeowners_text(config), args.write, out)
 
 
-def _cmd_reviewers(args: argparse.Namespace, out: TextIO) -> int:
+def _reviewers(config, offices_file: Path) -> list[str]:  # noqa: ANN001 - Config, imported lazily
+    """The supervisors to ask for the offices in a preview's offices.json (offices without any said on stderr)."""
     from .editor import offices_from_json, reviewers_for
 
-    config = _config(args)
     try:
-        text = args.offices_file.read_text(encoding="utf-8")
+        text = offices_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.offices_file} cannot be read: {exc}", hint="Pass the offices.json of a preview.") \
+        raise UsageError(f"{offices_file} cannot be read: {exc}", hint="Pass the offices.json of a preview.") \
             from None
     handles, unknown = reviewers_for(config, offices_from_json(text))
     for office in unknown:
         print(f"postdesk: no supervisors configured for the office {office!r}; the communications team reviews "
               "it (add it to [editor] supervisors in postdesk.toml)", file=sys.stderr)
+    return handles
+
+
+def _cmd_reviewers(args: argparse.Namespace, out: TextIO) -> int:
+    handles = _reviewers(_config(args), args.offices_file)
     out.write("".join(f"{handle}\n" for handle in handles))
     return EXIT_OK
+
+
+def _github(args: argparse.Namespace, config):  # noqa: ANN001, ANN202 - (RepoName, token, API URL)
+    """The repository, token and API address for a command that talks to GitHub, all validated."""
+    from .routing import api_base_url, github_token, parse_repo_name
+
+    return parse_repo_name(args.repo_name or config.editor.repo), github_token(os.environ), api_base_url(os.environ)
+
+
+def _cmd_route_review(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import today_in
+    from .routing import GitHubApi, route_review, valid_sha
+
+    config = _config(args)
+    repo, token, url = _github(args, config)
+    head_sha = valid_sha(args.head_sha)
+    handles = _reviewers(config, args.offices_file)
+    with GitHubApi(token, base_url=url) as api:
+        routing = route_review(api, repo, number=args.pr, head_sha=head_sha, handles=handles, today=today_in(config))
+    for note in routing.notes:
+        out.write(f"note: {note}\n")
+    if routing.requested:
+        out.write(f"Asked to review pull request {routing.number}: {', '.join(routing.requested)}\n")
+    elif not routing.not_asked:
+        out.write(f"Nobody to ask for pull request {routing.number} (the code owners review it).\n")
+    if routing.ok:
+        return EXIT_OK
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    why = f" (GitHub {routing.status}: {routing.message})" if routing.message else ""
+    line = (f"could not ask {', '.join(item.handle for item in routing.not_asked)} to review pull request "
+            f"{routing.number}{why}; explained on the pull request: {routing.comment_url or 'comment not found'}")
+    line = line.replace("\n", " ")
+    out.write(f"::error title=postdesk route-review::{line}\n" if on_github else f"NOT ASKED: {line}\n")
+    return EXIT_FINDINGS
+
+
+def _cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
+    from .doctor import OK, format_items, run_doctor
+
+    config = _config(args)
+    repo, token, url = _github(args, config)
+    items = run_doctor(config, repo=repo, token=token, base_url=url, environment=args.environment)
+    out.write(f"postdesk doctor: {repo} ({url})\n\n")
+    out.write(format_items(items, secrets=(token,)))
+    return EXIT_OK if all(item.status == OK for item in items) else EXIT_FINDINGS
 
 
 def _cmd_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -559,6 +647,8 @@ _HANDLERS = {
     "codeowners": _cmd_codeowners,
     "new": _cmd_new,
     "reviewers": _cmd_reviewers,
+    "route-review": _cmd_route_review,
+    "doctor": _cmd_doctor,
     "check": _cmd_check,
     "preview": _cmd_preview,
     "approve": _cmd_approve,

@@ -255,6 +255,9 @@ class EditorSettings:
     """The path of the login on ``base_url`` (empty: Decap's default ``auth``)."""
     communications_team: str = "@example-agency/communications"
     """The GitHub team (or user) that reviews every submission and owns the settings (CODEOWNERS)."""
+    code_owners: str = ""
+    """The GitHub team that owns the code, theme, workflows and locks (CODEOWNERS ``*``); empty: the
+    communications team."""
     supervisors: Mapping[str, str] = field(default_factory=dict)
     """Office name -> its supervisors' GitHub handles, space-separated (CODEOWNERS and the PR checklist)."""
 

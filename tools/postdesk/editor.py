@@ -330,14 +330,36 @@ def build_admin(config: Config, out: Path, *, local_backend: str | bool = True, 
                          hint=f"Run: npm ci --prefix {NPM_FOLDER}; after an upgrade, update index.html's hash.")
     out.mkdir(parents=True, exist_ok=True)
     for source in sorted((root / ADMIN_FOLDER).iterdir()):
-        if source.is_file() and source.name != "config.yml":
+        if source.is_file() and source.name not in ("config.yml", "index.html"):
             shutil.copyfile(source, out / source.name)
+    csp = f'<meta http-equiv="Content-Security-Policy" content="{admin_csp(config, local_backend=local_backend)}">'
+    (out / "index.html").write_text(index.replace("<head>\n", f"<head>\n{csp}\n", 1), encoding="utf-8")
     shutil.copyfile(root / CARDS_CSS, out / "cards.css")
     for chunk in sorted(dist.glob("*decap-cms.js")):
         shutil.copyfile(chunk, out / chunk.name)
     (out / "config.yml").write_text(decap_config_yaml(config, local_backend=local_backend), encoding="utf-8")
     (out / "postdesk.js").write_text(preview_settings_js(config), encoding="utf-8")
     return out / "index.html"
+
+
+def admin_csp(config: Config, *, local_backend: str | bool = True) -> str:
+    """The editor page's own Content-Security-Policy: scripts only from /admin/ itself (the pinned
+    Decap bundle and postdesk's two files), requests only to GitHub's API, the OAuth proxy and
+    (for ``make editor``) the local backend. Decap compiles its config schema at run time
+    ('unsafe-eval') and styles itself inline ('unsafe-inline' for styles only)."""
+    connect = ["'self'", "blob:", "https://api.github.com"]
+    for url in (config.editor.base_url, config.editor.auth_endpoint if "://" in config.editor.auth_endpoint else ""):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme == "https" and parts.netloc:
+            connect.append(f"https://{parts.netloc}")
+    if local_backend:
+        local = urllib.parse.urlsplit(local_backend if isinstance(local_backend, str) else "http://localhost:8081")
+        if local.scheme in ("http", "https") and local.hostname in ("localhost", "127.0.0.1"):
+            connect.append(f"{local.scheme}://{local.netloc}")
+    return ("default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob: https://avatars.githubusercontent.com https://raw.githubusercontent.com; "
+            f"font-src 'self' data:; connect-src {' '.join(dict.fromkeys(connect))}; frame-src 'self' blob:; "
+            "base-uri 'self'; form-action 'none'; object-src 'none'")
 
 
 def preview_settings_js(config: Config) -> str:
@@ -373,19 +395,31 @@ def codeowners_text(config: Config) -> str:
     ]
     for office, handles in settings.supervisors.items():
         lines.append(f"#   {office}: {handles}")
-    owners = team
+    code = settings.code_owners or team
     lines += [
         "",
-        f"/content/submissions/   {owners}",
-        f"/content/media/         {owners}",
+        "# Everything has an owner: a path no line below names (a new folder, the lock files, the",
+        "# Makefile) still needs a code owner's review.",
+        f"*                       {code}",
         "",
-        "# The communications team alone owns the settings (above all the confidentiality policy),",
-        "# the approved queue, the workflows and the editor that enforce it.",
+        f"/content/submissions/   {team}",
+        f"/content/media/         {team}",
+        "",
+        "# Written only by the publishing bot; a pull request that touches them fails the",
+        "# Submission check (rule family boundary) and needs the communications team as well.",
         f"/content/approved/      {team}",
+        f"/content/media/renditions/ {team}",
+        f"/state/                 {team}",
+        "",
+        "# The settings (above all the confidentiality policy), the workflows and the editor that",
+        "# enforce them, and the code, theme and locks that decide what is posted.",
         f"/postdesk.toml          {team}",
         f"/.github/               {team}",
         f"/{ADMIN_FOLDER}/            {team}",
-        f"/tools/                 {team}",
+        f"/tools/                 {code}",
+        f"/theme/                 {code}",
+        f"/requirements/          {code}",
+        f"/pyproject.toml         {code}",
         "",
     ]
     return "\n".join(lines)

@@ -43,12 +43,7 @@ def changed_paths(root: Path, since: str, *, under: str = "content/") -> list[st
 
 
 def _changed_paths(git: Any, repo: Any, since: str, under: str) -> list[str]:
-    try:
-        repo.git.rev_parse("--verify", "--quiet", f"{since}^{{commit}}")
-    except git.GitCommandError:
-        raise RepositoryError(f"Unknown revision '{since}'.",
-                              hint="Pass a branch, tag or commit that exists, e.g. origin/main "
-                                   "(in CI, fetch it first: actions/checkout with fetch-depth: 0).") from None
+    _verify_revision(git, repo, since)
     try:
         diff = repo.git.diff("--name-only", "--no-renames", "-z", since, "--", under)
         untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", under)
@@ -56,6 +51,47 @@ def _changed_paths(git: Any, repo: Any, since: str, under: str) -> list[str]:
         raise RepositoryError(f"git failed: {exc.stderr.strip() or exc}") from None
     names = {name for name in (diff + "\0" + untracked).split("\0") if name}
     return sorted(names)
+
+
+def changes_since(root: Path, since: str) -> list[tuple[str, str, str]]:
+    """Every path that differs between ``since`` and the work tree, with git's status letter and new mode.
+
+    ``(status, path, mode)``: A, M, D or T (renames count as a deletion and an addition, so
+    both sides are seen), and the file's mode in the work tree (``120000`` for a symbolic
+    link, ``160000`` for a submodule, ``""`` when deleted). Untracked files under ``content/``
+    count as added (a submission being written); elsewhere they are local output, not a change.
+    Raises RepositoryError for an unknown revision.
+    """
+    git = _git_module()
+    with open_repo(root) as repo:
+        _verify_revision(git, repo, since)
+        try:
+            raw = repo.git.diff("--raw", "--no-renames", "-z", "--no-abbrev", since)
+            untracked = repo.git.ls_files("--others", "--exclude-standard", "-z", "--", "content/")
+        except git.GitCommandError as exc:
+            raise RepositoryError(f"git failed: {exc.stderr.strip() or exc}") from None
+    fields = raw.split("\0")
+    changes = []
+    # --raw -z: ":old_mode new_mode old_sha new_sha STATUS\0path\0" per change.
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        if not meta.startswith(":"):
+            continue
+        _old_mode, new_mode, _old, _new, status = meta[1:].split(" ")
+        changes.append((status[0], path, "" if status[0] == "D" else new_mode))
+    for path in untracked.split("\0"):
+        if path:
+            mode = "120000" if (root / path).is_symlink() else "100644"
+            changes.append(("A", path, mode))
+    return sorted(set(changes), key=lambda change: change[1])
+
+
+def _verify_revision(git: Any, repo: Any, since: str) -> None:
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{since}^{{commit}}")
+    except git.GitCommandError:
+        raise RepositoryError(f"Unknown revision '{since}'.",
+                              hint="Pass a branch, tag or commit that exists, e.g. origin/main "
+                                   "(in CI, fetch it first: actions/checkout with fetch-depth: 0).") from None
 
 
 def files_mentioning(root: Path, needles: list[str], *, under: str) -> list[str]:
@@ -93,6 +129,24 @@ def read_file_at(root: Path, revision: str, path: str) -> str | None:
             return str(repo.git.show(f"{revision}:{path}"))
         except git.GitCommandError:
             return None
+
+
+def committed_versions(root: Path, path: str) -> list[tuple[str, str | None]]:
+    """Every committed version of ``path`` on the current branch, oldest first: ``(commit, text)``,
+    text None where that commit deleted it. Empty when git never saw the file."""
+    git = _git_module()
+    with open_repo(root) as repo:
+        try:
+            commits = repo.git.log("--format=%H", "--full-history", "--reverse", "--", path).split()
+        except git.GitCommandError:  # no commit yet
+            return []
+        versions: list[tuple[str, str | None]] = []
+        for sha in commits:
+            try:
+                versions.append((sha, str(repo.git.show(f"{sha}:{path}"))))
+            except git.GitCommandError:
+                versions.append((sha, None))
+        return versions
 
 
 def commit(repo: Any, message: str, *paths: str) -> str:

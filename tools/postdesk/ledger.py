@@ -42,7 +42,7 @@ from typing import Any
 from .config import Config
 from .errors import LedgerError
 from .files import write_text_atomically
-from .model import CHANNEL_LABELS, CHANNELS
+from .model import CHANNEL_LABELS, CHANNELS, is_network_url
 
 LEDGER = "state/ledger"
 
@@ -274,13 +274,41 @@ def all_ledgers(config: Config) -> Iterator[ItemLedger]:
 
 
 def posted_links(config: Config, item: str) -> dict[str, str]:
-    """{"Facebook": url, ...} for every network ``item`` was posted on (with a known address)."""
+    """{"Facebook": url, ...} for every network ``item`` was posted on (with a known address on
+    that network's own host: :func:`postdesk.model.is_network_url`)."""
     return {CHANNEL_LABELS.get(channel, channel): entry.url
             for channel, entry in sorted(read_ledger(config, item).channels.items())
-            if entry.state == POSTED and entry.url}
+            if entry.state == POSTED and entry.url and is_network_url(channel, entry.url)}
 
 
 def posted_channels(config: Config, item: str) -> frozenset[str]:
     """The networks the scheduler must not plan ``item`` on again (see :data:`DONE_STATES`)."""
     return frozenset(channel for channel, entry in read_ledger(config, item).channels.items()
                      if entry.state in DONE_STATES)
+
+
+# --------------------------------------------------------------------------- append-only (pure)
+
+
+def lost_history(versions: list[tuple[str, str | None]], current: ItemLedger, channel: str) -> str:
+    """Why ``current`` must not be trusted for ``channel`` ("" when it may be).
+
+    The ledger only ever grows: every change appends to an entry's history. So every
+    committed version of the file must hold a prefix of the history the file holds now.
+    A version with more, or other, events means the file was deleted or rewritten after
+    the fact (by a merged pull request, an admin's push): posting on the word of the
+    rewritten file could post a second time, so the caller refuses and a person looks.
+    """
+    now = [event.as_json() for event in current.entry(channel).history]
+    for sha, text in versions:
+        if text is None:
+            continue
+        try:
+            before = json.loads(text)["channels"].get(channel, {}).get("history", [])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return f"commit {sha[:12]} holds an unreadable version of the ledger file"
+        if not isinstance(before, list) or now[:len(before)] != before:
+            return (f"commit {sha[:12]} recorded {len(before)} step(s) for {CHANNEL_LABELS.get(channel, channel)} "
+                    f"that the ledger file no longer holds as they were: it was deleted or rewritten")
+    return ""
+

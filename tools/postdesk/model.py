@@ -19,6 +19,28 @@ CHANNEL_LABELS: Mapping[str, str] = MappingProxyType(
     {"facebook": "Facebook", "x": "X", "linkedin": "LinkedIn"}
 )
 
+NETWORK_HOSTS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "facebook": frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "fb.com"}),
+    "x": frozenset({"x.com", "www.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"}),
+    "linkedin": frozenset({"linkedin.com", "www.linkedin.com"}),
+})
+"""The only hosts a post's address may be on, per network: the site and the editorial page
+link to a network post only there (a rewritten ledger cannot turn the site into a link farm)."""
+
+
+def is_network_url(channel: str, url: str) -> bool:
+    """True when ``url`` is an https address on ``channel``'s own host (no credentials, no port)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and port is None and not parts.username and not parts.password
+            and (parts.hostname or "") in NETWORK_HOSTS.get(channel, frozenset()))
+
+
 RENDITION_SIZES: Mapping[str, tuple[int, int]] = MappingProxyType(
     {"x": (1600, 900), "facebook": (1200, 630), "linkedin": (1200, 627)}
 )

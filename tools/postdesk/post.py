@@ -48,6 +48,7 @@ from .errors import (
     Unavailable,
 )
 from .ledger import (
+    FAILED,
     POSTED,
     PUBLISH,
     SCHEDULED,
@@ -66,7 +67,7 @@ from .ledger import (
     start_sending,
     write_ledger,
 )
-from .model import CHANNEL_LABELS, CHANNELS, Submission
+from .model import CHANNEL_LABELS, CHANNELS, NETWORK_HOSTS, Submission, is_network_url
 from .posttext import post_text
 from .schedule import QUEUE_FILE, Plan, Slot, queue_from_json
 
@@ -288,6 +289,10 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
             if submission is None:
                 run.outcomes.append(_missing_item(config, slot, now=now, record=record, dry_run=dry_run))
                 continue
+            refusal = preflight(config, slot, submission, now=now)
+            if refusal is not None:
+                run.outcomes.append(_refuse(config, slot, refusal, now=now, record=record, dry_run=dry_run))
+                continue
             post = _with_root(config, outgoing_post(submission, channel))
             client = clients[channel]
             if client is None or channel in run.stopped:
@@ -314,6 +319,58 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
 def _with_root(config: Config, post: OutgoingPost) -> OutgoingPost:
     photos = tuple(dataclasses.replace(photo, path=config.root / photo.path) for photo in post.photos)
     return dataclasses.replace(post, photos=photos)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a due slot is not sent: ``wait`` leaves it scheduled (an embargo), ``fail`` marks it failed
+    for a person (the item changed after approval, its deadline passed, its ledger was rewritten)."""
+
+    kind: str
+    reason: str
+
+
+def preflight(config: Config, slot: Slot, submission: Submission, *, now: dt.datetime) -> Refusal | None:
+    """Re-verify, at send time, everything that made the item postable (never trust the queue alone):
+    the approval record and its seal, the embargo (``post_after``), the deadline, and that the
+    ledger of this post was never rewritten (:func:`postdesk.ledger.lost_history`)."""
+    from .gitio import committed_versions
+    from .ledger import ledger_path, lost_history
+    from .seal import seal_problems
+
+    problems = seal_problems(config, slot.item)
+    if problems:
+        return Refusal("fail", "refused, nothing sent: " + "; ".join(problems)
+                       + ". Restore the approved files from git history, or submit the change as a new submission")
+    today = now.astimezone(config.tz).date()
+    slot_day = slot.at.astimezone(config.tz).date()
+    if submission.post_after is not None and min(today, slot_day) < submission.post_after:
+        return Refusal("wait", f"not before {submission.post_after:%Y-%m-%d} (its embargo, post_after): "
+                               "run 'postdesk schedule' to give it a slot after that day")
+    deadline = submission.deadline
+    if deadline is not None and today > deadline:
+        return Refusal("fail", f"its last useful day ({deadline:%Y-%m-%d}) has passed, so it was not sent; "
+                               "post it by hand if it is still useful, or leave it")
+    lost = lost_history(committed_versions(config.root, ledger_path(slot.item)), read_ledger(config, slot.item),
+                        slot.channel)
+    if lost:
+        return Refusal("fail", f"refused, nothing sent: {lost}. Check the network's page, then restore the "
+                               "ledger file from git history and settle it with 'postdesk ledger resolve'")
+    return None
+
+
+def _refuse(config: Config, slot: Slot, refusal: Refusal, *, now: dt.datetime, record: Record,
+            dry_run: bool) -> Outcome:
+    if refusal.kind == "wait":
+        return Outcome(slot.item, slot.channel, "skipped", refusal.reason)
+    if not dry_run:
+        ledger = read_ledger(config, slot.item)
+        entry = ledger.entry(slot.channel)
+        if entry.state != FAILED:
+            path = write_ledger(config, ledger.with_entry(slot.channel, mark_failed(entry, at=now,
+                                                                                    reason=refusal.reason)))
+            record([path], f"Ledger: {slot.item} refused on {CHANNEL_LABELS[slot.channel]}")
+    return Outcome(slot.item, slot.channel, "failed", refusal.reason, alert=True)
 
 
 def _missing_item(config: Config, slot: Slot, *, now: dt.datetime, record: Record, dry_run: bool) -> Outcome:
@@ -401,9 +458,10 @@ def resolve_entry(config: Config, item: str, channel: str, *, url: str | None, b
         raise PostdeskError(f"The ledger has no entry for {item} on {channel}.", path=f"state/ledger/{item}.json",
                             hint="Run 'postdesk ledger' to list the posts that need a person.")
     entry = ledger.channels[channel]
-    if url is not None and not url.startswith("https://"):
-        raise PostdeskError(f"'{url}' is not the address of a post.",
-                            hint="Copy the post's https:// address from the network's page.")
+    if url is not None and not is_network_url(channel, url):
+        raise PostdeskError(f"'{url}' is not the address of a post on {CHANNEL_LABELS[channel]}.",
+                            hint=f"Copy the post's https:// address from {CHANNEL_LABELS[channel]}'s own page "
+                                 f"({', '.join(sorted(NETWORK_HOSTS[channel]))}).")
     if url is None and entry.state == POSTED:
         raise PostdeskError(f"{item} is recorded as posted on {channel} ({entry.url or 'no address'}); "
                             "a posted item is never scheduled again.",

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import FileResult, check_submissions
+from .check import FileResult, check_submissions, with_results
 from .config import Config
 from .errors import MediaError
 from .media import safe_media_path, write_rendition
@@ -96,10 +96,11 @@ class Preview:
 
 
 def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.date,
-                  site: bool = True, now: dt.datetime | None = None) -> Preview:
+                  site: bool = True, now: dt.datetime | None = None, extra: Sequence[FileResult] = ()) -> Preview:
     """Check ``paths`` and write the preview of each into ``out`` (two phases: all checks,
-    then all output)."""
-    report = check_submissions(config, paths, today=today, workers=1)
+    then all output). ``extra`` are results found otherwise (the ``boundary`` rules of a
+    pull request), shown with the submissions."""
+    report = with_results(check_submissions(config, paths, today=today, workers=1), extra)
     out.mkdir(parents=True, exist_ok=True)
     entries = [_entry(config, result, out) for result in report.files]
     if site:

@@ -38,8 +38,13 @@ def format_text(report: CheckReport, *, colour: bool = False) -> str:
 
 
 def _summary_line(report: CheckReport) -> str:
-    files = len(report.files)
+    files = sum(result.checked for result in report.files)
     noun = "submission" if files == 1 else "submissions"
+    outside = sum(not result.checked for result in report.files)
+    if outside:
+        return (f"{files} {noun} checked, and {outside} change{'s' if outside != 1 else ''} outside "
+                f"content/submissions/ and content/media/: {report.errors} error{'s' if report.errors != 1 else ''}, "
+                f"{report.warnings} warning{'s' if report.warnings != 1 else ''}.")
     if not files:
         return "No submissions to check."
     if report.ok and not report.warnings:

@@ -34,6 +34,7 @@ from .config import Config
 from .model import Submission
 from .parse import read_submission_file, submission_from_parsed
 from .posttext import markdown_to_plain, markdown_to_safe_html
+from .seal import seal_problems
 
 THEME_FOLDER = "theme"
 CACHE_FOLDER = ".cache/postdesk-site"
@@ -269,9 +270,21 @@ def public_items(config: Config, *, include_unposted: bool) -> list[SiteItem]:
     return items
 
 
+@dataclass(frozen=True)
+class SiteResult:
+    """What a build published: ``posts`` on the site, and the items ``refused`` because their
+    files no longer match their approval record (item -> the problems), left off the site."""
+
+    posts: int
+    refused: Mapping[str, list[str]] = field(default_factory=dict)
+
+
 def build_public_site(config: Config, *, output: Path, include_unposted: bool, siteurl: str | None = None,
-                      progress: Any = None) -> int:
-    """Build the public site into ``output``; returns the number of posts on it.
+                      progress: Any = None) -> SiteResult:
+    """Build the public site into ``output``; returns the number of posts on it and what was refused.
+
+    Every item's files are verified against its approval record (:mod:`postdesk.seal`) when
+    they are read; an item that fails is left off the site and reported, the others are built.
 
     Incremental: a manifest in ``output`` remembers a fingerprint of every post (its file
     and its network links) and of the setup (theme, settings, postdesk); the records of
@@ -284,7 +297,6 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
 
     url = siteurl if siteurl is not None else config.agency.site_url
     items = public_items(config, include_unposted=include_unposted)
-    _remove_stale_pages(output, {item.file.stem for item in items})
     manifest = _read_manifest(output)
     setup = _setup_digest(config, url, include_unposted)
     posts, files = _fingerprints(items, manifest.get("files", {}), progress)
@@ -295,6 +307,14 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
     # A full build reads every post again: the reader also copies the photos into ``output``.
     saved = {} if full else load_records(cache, setup)
     unread = [item for item in items if saved.get(item.file.stem, ("",))[0] != posts[item.file.stem]]
+    # The seal is verified for what is read now: an unchanged post (same fingerprint) was
+    # verified when it was first read, and any change to its files changes its fingerprint.
+    refused = {item.file.stem: problems for item in unread if (problems := seal_problems(config, item.file.stem))}
+    if refused:
+        items = [item for item in items if item.file.stem not in refused]
+        unread = [item for item in unread if item.file.stem not in refused]
+        posts = {stem: digest for stem, digest in posts.items() if stem not in refused}
+    _remove_stale_pages(output, {item.file.stem for item in items})
     # Pelican insists on an existing content folder, even when there is nothing to read.
     content = config.approved_dir if config.approved_dir.is_dir() else config.root
     settings = _read_settings(config, {str(item.file.resolve()): item for item in unread},
@@ -317,7 +337,7 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
     write_sitemap(output, url)
     (output / MANIFEST).write_text(json.dumps({"setup": setup, "posts": posts, "files": files,
                                                "categories": categories}, sort_keys=True), encoding="utf-8")
-    return len(items)
+    return SiteResult(len(items), refused)
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:
