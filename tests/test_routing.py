@@ -273,4 +273,4 @@ def test_the_routing_workflow_asks_as_the_app_with_least_privilege():
     secret_steps = [step for step in job["steps"] if "secrets." in str(step)]
     assert secret_steps == [mint]
     install = steps["Install postdesk (the default branch's)"]["run"]
-    assert "--require-hashes -r requirements/run.txt" in install and "--no-build-isolation -e ." in install
+    assert "--require-hashes -r requirements/run.txt" in install and "--no-build-isolation ." in install
