@@ -234,3 +234,16 @@ def desk(desk_template, tmp_path):
     made.due = max(slots.values()) + dt.timedelta(minutes=1)
     yield made
     made.git.close()
+
+
+@pytest.fixture
+def github_offline(monkeypatch):
+    """For the GitHub API tests: retries happen at once, and no token or API address of the
+    machine running the tests leaks in."""
+    from postdesk import routing
+    from postdesk.channels.base import RetryPolicy
+
+    monkeypatch.setattr(routing, "RETRIES", RetryPolicy(attempts=2, sleep=lambda _seconds: None))
+    for name in ("GH_TOKEN", "GITHUB_TOKEN", routing.API_URL_VARIABLE, "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+

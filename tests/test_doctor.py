@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from postdesk import routing
-from postdesk.channels.base import RetryPolicy
 from postdesk.cli import main
 from postdesk.doctor import (
     MISSING,
@@ -46,12 +45,7 @@ from .conftest import PROJECT
 ENV = ENVIRONMENT
 
 
-@pytest.fixture(autouse=True)
-def no_waiting(monkeypatch):
-    """Retries happen at once, and no token of the machine running the tests leaks in."""
-    monkeypatch.setattr(routing, "RETRIES", RetryPolicy(attempts=2, sleep=lambda _seconds: None))
-    for name in ("GH_TOKEN", "GITHUB_TOKEN", routing.API_URL_VARIABLE, "GITHUB_ACTIONS"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("github_offline")
 
 
 @pytest.fixture

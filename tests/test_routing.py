@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from postdesk import routing
-from postdesk.channels.base import RetryPolicy
 from postdesk.cli import main
 from postdesk.fakes.github import NOT_ACCESSIBLE, TOKEN, FakeGitHub, github_error
 from postdesk.routing import MARKER, NotAsked, RepoName, Routing, refusal_comment, split_handles
@@ -31,11 +29,7 @@ supervisors = { "Cole County Office" = "@example-agency/cole-county-supervisors 
 """
 
 
-@pytest.fixture(autouse=True)
-def no_waiting(monkeypatch):
-    monkeypatch.setattr(routing, "RETRIES", RetryPolicy(attempts=2, sleep=lambda _seconds: None))
-    for name in ("GH_TOKEN", "GITHUB_TOKEN", routing.API_URL_VARIABLE, "GITHUB_ACTIONS"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("github_offline")
 
 
 @pytest.fixture
