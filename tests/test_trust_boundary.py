@@ -22,7 +22,7 @@ from postdesk.ledger import read_ledger
 from postdesk.model import is_network_url
 from postdesk.site import build_public_site
 
-from .conftest import EXAMPLES, ITEM, OTHER, render, valid_front
+from .conftest import ITEM, OTHER, render, valid_front
 from .test_post import run_post, states
 
 
@@ -296,6 +296,3 @@ def test_ledger_resolve_refuses_an_address_on_another_host(desk, networks):
                 stdout=out, stderr=out)
     assert code == 2 and "x.com" in out.getvalue()
 
-
-def test_examples_are_unchanged():  # the fixtures above copy from here; guard against editing them
-    assert (EXAMPLES / "submissions" / f"{ITEM}.md").is_file()
