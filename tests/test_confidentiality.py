@@ -55,7 +55,6 @@ def test_corpus_recall_and_false_errors(capsys):
         "We celebrated Maria Lopez's adoption today.",
         "Meet Tyrese. He has been in care for two years and loves basketball.",
         "The Johnson family, whose children were removed last spring, is reunited.",
-        "Emma, a 3rd grader at Lincoln Elementary, won the spelling bee.",
         "Our 7-year-old friend Sofia found a forever family.",
         "María, de 7 años, encontró un hogar de crianza.",
         "A big thank you to Ms. Carter for welcoming her foster son home.",
@@ -91,8 +90,11 @@ def test_allowed_names_and_the_submitters_own_name():
     assert errors(text, policy=ConfidentialityPolicy(), known_adults=["Jordan Reyes"]) == []
 
 
-def test_name_near_a_child_word_without_care_context_is_a_warning():
-    text = "Liam is a great kid who loves soccer."
+@pytest.mark.parametrize("text", ["Liam is a great kid who loves soccer.",
+                                  "Emma, a 3rd grader at Lincoln Elementary, won the spelling bee."])
+def test_name_near_a_child_word_without_care_context_is_a_warning(text):
+    """A named child with no word of care anywhere in the post is not identified as a child in care
+    (partners' events name prize winners with a release); reviewers still see a warning."""
     assert errors(text) == []
     assert warnings(text) == ["name-near-child"]
 
@@ -130,7 +132,7 @@ def test_case_numbers(text):
 
 
 def test_extra_identifier_patterns_come_from_the_policy():
-    text = "Referral R-99812 is complete."
+    text = "Intake R-99812 is complete."
     assert errors(text) == []
     assert errors(text, policy=ConfidentialityPolicy(extra_identifier_patterns=(r"\bR-\d{5}\b",))) == ["case-number"]
 
@@ -162,7 +164,7 @@ def test_every_field_is_scanned_with_its_line(repo, check_one):
     by_rule = {(f.rule, f.message.rsplit("(in ", 1)[-1].rstrip(")")) for f in findings}
     assert ("confidentiality.child-identified", "the title") in by_rule
     assert ("confidentiality.child-identified", "the hashtags") in by_rule
-    assert ("confidentiality.case-number", "text: x:") in by_rule
+    assert ("confidentiality.case-number", "the x text") in by_rule
     title = next(f for f in findings if "the title" in f.message)
     assert (title.line, title.column) == (2, 8)
 

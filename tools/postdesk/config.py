@@ -71,14 +71,21 @@ class ImageSettings:
 
 
 DEFAULT_IDENTIFIER_PATTERNS: tuple[str, ...] = (
-    # Anything labelled as a case, client, docket or court-order number, then an id with digits.
-    r"\b(?:(?:case|client|cliente|caso)\s*(?:number|num|no|id|#|n[uú]mero)|n[uú]mero\s+de\s+(?:caso|cliente|"
-    r"expediente))\.?\s*(?:is\s+)?[:#]?\s*"
-    r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}",
-    r"\b(?:DCN|client\s+ID|docket(?:\s*(?:number|no|#))?|court\s+order(?:\s*(?:number|no|#))?)\.?\s*[:#]?\s*"
-    r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}",
-    # Missouri Case.net style docket numbers such as 24JV-CC00012, even unlabelled.
-    r"\b\d{2}[A-Z]{2}-[A-Z]{2}\d{5}\b",
+    # Anything labelled as a case, client, referral, report or court number (English and Spanish),
+    # then an id with at least four digits: "FCS case 2023-55419", "referral #88213045", "expediente
+    # núm. 2025-00341", "client 554102". A year alone after the label is not an id.
+    r"\b(?:(?:FCS|CD|CA/N|CAN|hotline|court|juvenile|family|foster\s+care)\s+)?"
+    r"(?:case|caso|client|cliente|referral|referencia|report|reporte|expediente|file|docket|DCN|"
+    r"client\s+ID|court\s+order|cause|causa|FCS|ID)"
+    r"\s*(?:(?:number|num|no|n[uú]m|id|#|n[uú]mero|nro)\b\.?)?\s*(?:is\s+|es\s+)?[:#]?\s*"
+    r"(?:(?=[A-Z0-9-]*\d{4})[A-Z0-9][A-Z0-9-]{3,}(?:\s?-\s?\d{2,}|\s\d{3,})*|\d{2,}(?:\s?-\s?\d{2,}|\s\d{3,})+)",
+    r"\bn[uú]mero\s+de\s+(?:caso|cliente|expediente|referencia|reporte)\s*[:#]?\s*"
+    r"(?:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}(?:\s?-\s?\d{2,}|\s\d{3,})*|\d{2,}(?:\s?-\s?\d{2,}|\s\d{3,})+)",
+    # Missouri Case.net cause numbers, even unlabelled: 24JE-JU00371, 2316-JU00412, 22BA-JU00418,
+    # 16JE-CC00123 (year and county code, or a four-digit circuit-county code, then the case type
+    # and its number), and the type and number alone (JU00412).
+    r"\b(?:\d{2}[A-Z]{2}|\d{4})\s?-\s?[A-Z]{2}\d{5}\b",
+    r"(?-i:\b(?:JU|JV|JA|JO|DR|PR|PN|FC|CC|CV|CR|AC|MC)-?\d{5}\b)",
 )
 
 

@@ -1,0 +1,174 @@
+"""The confidentiality guard's rules, one behaviour each (the corpora measure them in bulk).
+
+Each case here is a family the independent corpus showed the old guard missed or wrongly
+blocked; each test fails if its rule is taken out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from postdesk.checks.confidentiality import Field, scan_fields, scan_text
+from postdesk.config import ConfidentialityPolicy
+
+POLICY = ConfidentialityPolicy()
+
+
+def rules(text: str, **kwargs) -> list[str]:
+    return sorted({h.rule.split(".", 1)[1] for h in scan_text(text, policy=POLICY, **kwargs)
+                   if h.severity == "error"})
+
+
+def post(*fields: tuple[str, str], venue: str = "") -> list[tuple[str, str, str]]:
+    """(field name, rule, quoted text) for every error in a post made of (field name, text) pairs."""
+    built = [Field(name, text, derived=name in ("the hashtags", "the file name")) for name, text in fields]
+    return [(built[i].name, h.rule.split(".", 1)[1], built[i].text[h.start:h.end])
+            for i, h in scan_fields(built, policy=POLICY, venue=venue) if h.severity == "error"]
+
+
+# --- evasion: what a word processor or a careful evader does to the words -------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Jay\u200bden, 9, came into foster care in May.",        # zero-width space in the name
+    "Jayden was adop\u2060ted on Friday.",                    # word joiner in the care word
+    "Tyrese finished 8th grade while in fos\u00adter care.",  # soft hyphen
+    "\u0410nya was adopted on Friday.",                       # Cyrillic capital A
+    "Z\u03bfe was adopted on Friday.",                        # Greek omicron
+    "K3ndr1ck aged out of care last spring.",                 # leetspeak
+    "J a y l e e n was placed with relatives.",               # spaced out
+    "Mack-\nenzie is going home after two years in foster care.",  # hyphenated across a line
+])
+def test_evasion_is_normalised_before_scanning(text):
+    assert "child-identified" in rules(text)
+
+
+def test_a_finding_quotes_the_words_as_written_hidden_characters_included():
+    text = "Jay\u200bden, 9, came into foster care in May."
+    hit = next(h for h in scan_text(text, policy=POLICY) if h.rule == "confidentiality.child-identified")
+    assert text[hit.start:hit.end] == "Jay\u200bden"
+    assert "'Jay\u200bden'" in hit.message
+
+
+def test_bidi_controls_are_refused_with_their_own_finding():
+    text = "We celebrate \u202eiramaK\u202c, adopted from foster care today."
+    found = rules(text)
+    assert "hidden-text" in found and "child-identified" in found  # the reversed name is read as displayed
+
+
+@pytest.mark.parametrize("text", ["SSN 512\u201339\u20138842 on the form.", "Her number is 529\u201444\u20130917."])
+def test_ssn_with_unicode_dashes(text):
+    assert rules(text) == ["ssn"]
+
+
+# --- identifiers in every shape -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Hearing in 2316-JU00412 went well.", "The cause 24JE-JU00371 closed.", "See 22BA - JU00418 today.",
+    "FCS case 2023-55419 is closed.", "The referral #88213045 was screened.", "Thanks for client 554102!",
+    "El expediente núm. 2025-00341 se cerró.", "Referencia 22048811, por favor.", "JU00412 is on the docket.",
+    "Case \uff12\uff10\uff12\uff14-\uff10\uff10\uff19\uff11\uff13 closed.",  # fullwidth digits
+])
+def test_case_referral_and_court_numbers(text):
+    assert rules(text) == ["case-number"]
+
+
+@pytest.mark.parametrize("text", ["Our annual report 2025 is out.", "In case 12 families call, we are ready.",
+                                  "We have served Cole County since 2019."])
+def test_a_year_or_a_small_number_after_a_label_is_not_an_identifier(text):
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "She was born on the fourth of November, 2010.", "DOB: march 9th twenty-twenty",
+    "Nuestro joven, nacido el 12 de agosto de 2007, consiguió empleo.",
+    "nacido el veintidós de agosto de dos mil nueve",
+])
+def test_dates_of_birth_in_words(text):
+    assert rules(text) == ["date-of-birth"]
+
+
+def test_a_things_birthday_is_not_a_date_of_birth():
+    assert rules("La idea de la feria nació el 6 de enero de 2019 en Sedalia.") == []
+
+
+# --- event location and addresses ------------------------------------------------------------
+
+
+def test_a_street_address_alone_as_the_event_location_is_refused():
+    found = post(("the post", "Open house for foster families on Saturday."),
+                 ("the event location", "2207 Quail Hollow Ln, Nixa"))
+    assert ("the event location", "private-venue", "2207 Quail Hollow Ln") in found
+
+
+@pytest.mark.parametrize("location", ["Boone County Courthouse, 705 E Walnut St, Columbia",
+                                      "Marshfield Walmart, 1000 Spur Dr, Marshfield", "Capitol Plaza, Jefferson City"])
+def test_a_named_public_venue_is_accepted(location):
+    assert post(("the post", "Join us on Saturday."), ("the event location", location)) == []
+
+
+def test_an_office_address_in_the_text_is_public_and_a_home_address_is_not():
+    assert rules("Our Camden County office has moved to 3 Lake Ozark Blvd, Suite 300, Camdenton.") == []
+    assert rules("Coats can be dropped at 1423 Maple Ave, where one of our foster families lives.") == \
+        ["street-address"]
+
+
+# --- is it a person? -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Foster parent info night in Eugene on Tuesday.",           # a town that is also a given name
+    "Thank you to Grace Fellowship of Nixa for 200 backpacks for kids in foster care.",
+    "Iglesia Vida Nueva blessed our foster families on Sunday.",
+    "The Hartley Family Foundation donated $25,000 to our foster closet. Thank you Gene & Marla Hartley!",
+    "Hope Starts At Home: become a foster parent this spring.",  # Title Case everyday words
+    "Story time at the foster picnic: we read Charlotte's Web with 40 kids.",
+    "Our offices close for Martin Luther King Jr. Day. To report abuse, call the hotline.",
+    "Meet Lola, a certified therapy dog who visits children in foster care.",
+    "Caseworkers Nguyen Thi Lan, Abdirahman Warsame and Brooke Ellison finished abuse investigation training.",
+    "Congratulations to Kenji and Laura Sato of Lebanon, named Foster Parents of the Year!",
+    "Dr. Esteban Ramos, pediatra de la Clínica Familiar, atiende a niños en cuidado de crianza.",
+    "Contact Brenda Yates, Human Resources, to join our investigations team.",
+])
+def test_people_who_may_be_named_and_things_that_are_not_people(text):
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Zion learned to swim this summer. He came into care in June.",  # a given name that is also a town
+    "J.T., 17, moved into our transitional living apartment.",          # initials
+    "Our little 'Peanut' came into care last week.",                    # quoted nickname
+    "HAPPY GOTCHA DAY JAYDA!!! one year since you were placed with us",  # ALL CAPS
+    "prayers for the Delgado kids after the hotline call last week",    # the X kids
+    "Grandma Lupe Arriaga has cared for her grandchildren since they came into care.",  # kinship caregiver
+    "El Sr. Efraín Lozoya recuperó la custodia de sus dos hijos.",      # a parent with an honorific
+    "Thank you to the Okonkwo family, who welcomed two brothers, ages 4 and 7, as foster parents.",
+    "Shout-out to shortstop Ximena, who joined the team after moving into her foster home.",
+])
+def test_children_and_families_served_are_found(text):
+    assert rules(text) == ["child-identified"]
+
+
+def test_the_whole_post_is_one_story():
+    """A name in the hashtags, the care context in the text: together they identify the child."""
+    found = post(("the title", "Touchdown!"), ("the post", "Not bad for a kid who has been in 4 placements!"),
+                 ("the hashtags", "Go Jax Go"))
+    assert ("the hashtags", "child-identified", "Jax") in found
+
+
+def test_a_named_foster_family_is_fine_until_the_childrens_details_join_it():
+    thanks = "Thank you to the Turner family, foster parents for 12 years, for their open door."
+    assert rules(thanks) == []
+    assert rules(thanks + " Last week they welcomed twins, age 2.") == ["child-identified"]
+
+
+def test_hints_fit_the_case():
+    unknown = next(h for h in scan_text("Tobias finally has a forever family!", policy=POLICY)
+                   if h.rule == "confidentiality.child-identified")
+    assert "allowed_names" in unknown.hint and "role" in unknown.hint
+    child = next(h for h in scan_text("Jayden, 7, was adopted today.", policy=POLICY)
+                 if h.rule == "confidentiality.child-identified")
+    assert "'Jayden'" in child.message and "'was adopted'" in child.message
+    for hit in scan_text("Jayden, 7, was adopted today at 12 Elm St, his home.", policy=POLICY):
+        assert "court_approved" not in hit.hint and "event.location" not in hit.hint

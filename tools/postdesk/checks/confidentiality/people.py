@@ -1,0 +1,195 @@
+"""People: who is named in a post, and is any of them a child or family the agency serves?
+
+The guard asks three questions, over the whole post at once (title, text, per-network
+texts, alt texts, hashtags, file names and the link are one story):
+
+1. **Is this a person?** (:func:`mentions`) A run of capitalised words (or ALL CAPS, or a
+   lower-case given name in a slug or a casual post) is a person when its first real word
+   is a known given name, or an honorific and a surname, or initials ("J.T."), or a quoted
+   nickname, or an unknown proper noun (in none of the dictionary, name or place lists)
+   with a person's cue. Runs that are places (every Missouri town and county), organisations
+   ("... Fellowship", "Iglesia ...", "Smith Hardware"), public figures ("Mark Twain") or
+   everyday words in Title Case ("Hope Starts Here") are not people.
+2. **Is this person a child or family the agency serves?** (:func:`roles`) Cues attached to
+   the mention: a minor's age, a grade, a child noun ("foster son Luca", "Jayden, 7"), a care
+   event of theirs ("Luca's adoption", "Kaya was reunified"), a relative's role ("his
+   grandma Lupe", "birth mother"), initials or a nickname.
+3. **Is this person an exempt adult?** A role or title ("Caseworker Dana", "Judge",
+   "Sra.", "Rick Stahl, owner of ..."), an affiliation ("of Nevada", "from First Baptist"),
+   an adult's act ("donated", "hosted"), being thanked, a foster parent named without any
+   detail of the children placed, the policy's ``allowed_names``, the submitter and the
+   supervisor. Plural roles cover the whole list ("Caseworkers A, B and C").
+
+Then, with the care context of the whole post (:data:`lexicon.CARE_SPECIFIC`,
+:data:`lexicon.CARE_GENERIC`): a served person is reported when the post speaks of care
+anywhere; a person with no role either way is reported when the post tells a specific care
+story (a placement, an adoption, a hotline report) anywhere, or speaks of care in general
+within one sentence of the name. Exempt adults are never reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from . import lexicon as lx
+from .mentions import Mention, Sentences, mentions, title_case, tokenize
+from .roles import PLACED_CHILDREN, assign_roles
+
+
+@dataclass(frozen=True, slots=True)
+class FieldText:
+    """One field's normalised text and whether it is derived (a slug, hashtags: lower-case words)."""
+
+    text: str
+    derived: bool = False
+    lowercase_names: bool = False
+    """Lower-case given names count (slugs, hashtags, all-lowercase casual writing)."""
+
+
+@dataclass
+class Care:
+    """Where the post speaks of care: per field, (start, end, words, specific?)."""
+
+    spans: list[list[tuple[int, int, str, bool]]] = field(default_factory=list)
+
+    @property
+    def specific(self) -> list[tuple[int, int, int, str]]:
+        return [(f, s, e, w) for f, spans in enumerate(self.spans) for s, e, w, sp in spans if sp]
+
+    @property
+    def any(self) -> list[tuple[int, int, int, str]]:
+        return [(f, s, e, w) for f, spans in enumerate(self.spans) for s, e, w, _sp in spans]
+
+
+# --------------------------------------------------------------------------- the post
+
+
+def care_context(fields: Sequence[FieldText]) -> Care:
+    care = Care()
+    for f in fields:
+        spans = [(m.start(), m.end(), m.group(), True) for m in lx.CARE_SPECIFIC.finditer(f.text)]
+        taken = [(s, e) for s, e, _w, _sp in spans]
+        spans += [(m.start(), m.end(), m.group(), False) for m in lx.CARE_GENERIC.finditer(f.text)
+                  if all(m.end() <= s or m.start() >= e for s, e in taken)]
+        care.spans.append(sorted(spans))
+    return care
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """A person the post identifies: the mention, why, and the care words it was judged with."""
+
+    mention: Mention
+    reason: str
+    care_field: int
+    care_words: str
+
+
+def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> tuple[list[Identified],
+                                                                                   list[Mention]]:
+    """(people the post identifies as served, named children with no care context: warnings)."""
+    allowed_names = {lx.fold_phrase(a) for a in allowed if a.strip()}
+    found: list[Mention] = []
+    not_people: list[str] = []
+    per_field_sents = []
+    for index, f in enumerate(fields):
+        sents = Sentences(f.text)
+        per_field_sents.append(sents)
+        tokens = tokenize(f.text)
+        field_mentions = mentions(index, f.text, tokens, sents, lowercase_names=f.lowercase_names,
+                                  not_people=not_people)
+        field_mentions = [m for m in field_mentions if not _allowed(m.words, allowed_names)]
+        assign_roles(f.text, field_mentions, sents)
+        found += field_mentions
+    # "Monte Sinaí" in the title is the church named "Iglesia Cristiana Monte Sinaí" in the text.
+    padded = [f" {phrase} " for phrase in not_people]
+    found = [m for m in found if m.role in ("child", "relative")
+             or not any(f" {lx.fold_phrase(m.words)} " in p for p in padded)]
+    for m in found:  # "Gene & Marla Hartley" of "The Hartley Family Foundation": the donor family
+        words = lx.fold_phrase(m.words).split()
+        if not m.role and len(words) >= 2 and any(f" {words[-1]} " in p for p in padded):
+            m.role, m.cue = "adult", next(p.strip() for p in padded if f" {words[-1]} " in p)
+    _spread_across_fields(found)
+    care = care_context(fields)
+    any_care = care.any
+    specific = care.specific
+    served_children = any(m.role == "child" and m.strong for m in found)
+    served: list[Identified] = []
+    warnings: list[Mention] = []
+    for mention in found:
+        near = [c for c in any_care if c[0] == mention.field
+                and abs(per_field_sents[mention.field].index(c[1]) - mention.sentence) <= 1]
+        if mention.role == "adult" and mention.kind != "family":
+            continue
+        if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", "adult")):
+            # Named foster parents and families may be thanked; with the children's details they identify them.
+            sents = per_field_sents[mention.field]
+            details = served_children or any(
+                abs(sents.index(m.start()) - mention.sentence) <= 1
+                for m in PLACED_CHILDREN.finditer(fields[mention.field].text)) or any(
+                abs(sents.index(m.start()) - mention.sentence) <= 1
+                for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
+                          *lx.AGES.finditer(fields[mention.field].text),
+                          *lx.GRADE.finditer(fields[mention.field].text)))
+            if details and any_care:
+                cue = _closest(mention, specific or any_care)
+                served.append(Identified(mention, "foster-family", cue[0], cue[3]))
+            continue
+        if mention.role in ("child", "relative"):
+            if any_care:
+                cue = _closest(mention, specific or any_care)
+                served.append(Identified(mention, mention.role, cue[0], cue[3]))
+            elif mention.role == "child":
+                warnings.append(mention)
+            continue
+        # No role either way: an everyday word or an unknown proper noun is not enough alone,
+        # unless it is written as a name mid-sentence beside a care story ("... Milagros, whose CASA ...").
+        if not mention.strong:
+            sents = per_field_sents[mention.field]
+            text = fields[mention.field].text
+            pool = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
+            if mention.kind == "name" and pool and not sents.is_start(mention.start, text) and not \
+                    title_case(text) and not re.search(r"[A-Z][\w'’]*\s+(?:(?:for|of|de|del|la|the|and|y|&)\s+)?$",
+                                                                text[max(0, mention.start - 30):mention.start]) \
+                    and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
+                served.append(Identified(mention, "unknown", pool[0][0], pool[0][3]))
+            continue
+        if any_care:
+            cue = _closest(mention, near or specific or any_care)
+            served.append(Identified(mention, "unknown", cue[0], cue[3]))
+    return served, warnings
+
+
+def _closest(mention: Mention, cues: Sequence[tuple[int, int, int, str]]) -> tuple[int, int, int, str]:
+    same = [c for c in cues if c[0] == mention.field]
+    if same:
+        return min(same, key=lambda c: abs(c[1] - mention.start))
+    return cues[0]
+
+
+def _spread_across_fields(found: list[Mention]) -> None:
+    """A role said in one field covers the same name in another (the title, the alt text)."""
+    known: dict[str, tuple[str, str]] = {}
+    for mention in found:
+        if mention.role:
+            for word in lx.fold_phrase(mention.words).split():
+                if len(word) > 2:
+                    known.setdefault(word, (mention.role, mention.cue))
+    for mention in found:
+        if not mention.role:
+            roles = [known[w] for w in lx.fold_phrase(mention.words).split() if w in known]
+            served = [r for r in roles if r[0] in ("child", "relative")]
+            if served or roles:
+                mention.role, mention.cue = (served or roles)[0]
+
+
+def _allowed(words: str, allowed: set[str]) -> bool:
+    if not allowed:
+        return False
+    folded = lx.fold_phrase(words)
+    if folded in allowed:
+        return True
+    # "Dana" alone after "Dana Whitfield" was allowed, and "Judge Maria Sanchez" when "Maria Sanchez" was.
+    return any(folded == name.split()[0] or name in folded for name in allowed)
