@@ -194,7 +194,7 @@ def submission_fields(sub: Submission) -> Iterator[Field]:
     if sub.event and sub.event.location:
         yield Field("the event location", sub.event.location, *at("event.location"), addresses=False)
     if sub.hashtags:
-        tags = ", ".join(_split_camel(tag) for tag in sub.hashtags)
+        tags = " | ".join(_split_camel(tag) for tag in sub.hashtags)  # not commas: "Keanu, MO Kids" is no town
         yield Field("the hashtags", tags, sub.line_of("hashtags"), 0, derived=True)
     if sub.link:
         # The path and query only: the host is the partner's or agency's domain ("example.gov").

@@ -170,7 +170,8 @@ def location_hits(location: str, policy: ConfidentialityPolicy) -> Iterator[Hit]
     parts = [p.strip() for p in re.split(r"[,;()\n]", rest) if p.strip()]
     named = [p for p in parts if (_VENUE_NAME.search(p) and _PUBLIC_PLACE.search(p)) or _looks_like_venue(p)
              or _named_business(p)]
-    if named and not _PRIVATE_PLACE.search(location):
+    private = [m for m in _PRIVATE_PLACE.finditer(location) if m.group()[:1].islower()]  # "Josiah's Porch" is a name
+    if named and not private:
         return
     yield Hit("confidentiality.private-venue", match.start(), match.end(),
               f"The event location is a street address with no public venue named ('{location.strip()}'): it "
@@ -183,9 +184,11 @@ def _named_business(part: str) -> bool:
     """'Marshfield Walmart', 'Hy-Vee': a capitalised name that is neither a town alone nor a person's name."""
     from .lexicon import fold, given_names, places
 
-    words = [w for w in re.findall(r"[^\W\d_][\w'’&-]*", part)]
+    words = re.findall(r"[^\W\d_][\w'’&-]*", part)
     if not words or not all(w[:1].isupper() for w in words) or fold(" ".join(words)) in places():
         return False
+    if words[0].endswith(("'s", "’s")):
+        return True  # "Josiah's Porch", "Rosa's Cantina": a business or a charity named after someone
     return fold(words[0]) not in given_names() or (len(words) == 1 and fold(words[0]) not in places())
 
 

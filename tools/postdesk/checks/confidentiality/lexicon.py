@@ -119,7 +119,8 @@ trabajadores supervisora directora director licenciada licenciado especialista c
 juez jueza senador senadora alcalde alcaldesa voluntaria voluntario voluntarias voluntarios maestra maestro
 enfermera enfermero colega colegas duena dueno duenos presidenta presidente fundadora fundador pastora pastor
 photographer fotografa fotografo journalist reporter anchor periodista presentadora presentador reportera
-reportero representante diputada diputado pres donor donors sponsor sponsors partner partners donante donantes
+reportero representante diputada diputado pres navigator navigators interpreter translator quizmaster
+postmaster webmaster donor donors sponsor sponsors partner partners donante donantes
 patrocinador patrocinadora patrocinadores scout scoutmaster consul consulesa consula mons monsenor chef baker
 panadero panadera instructor instructora facilitator facilitadora
 facilitador officers detective lieutenant lt commissioner commissioners legislator legislators clerk
@@ -217,7 +218,7 @@ MINOR_AGE = re.compile(
 ATTACHED_AGE = re.compile(
     r"^\s*(?:,\s*(?:(?:a|an|now|just|only|ahora|un|una)\s+)?(?:age\s+|aged\s+|edad\s+)?|\(\s*(?:age\s+)?|,?\s*(?:who\s+|que\s+)?(?:is|was|turned|turns|"
     r"just\s+turned|tiene|cumplió|cumple)\s+(?:now\s+|only\s+|just\s+)?|,\s*de\s+)(?P<age>\d{1,2})\s*"
-    r"(?:[,)'\"’”]|years?\b|años\b|$|\.|-year|\s+(?:and|y)\s)",
+    r"(?:[,)'\"’”|!?;]|years?\b|años\b|$|\.|-year|\s+(?:and|y)\s)",
     re.IGNORECASE)
 GRADE = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
@@ -238,6 +239,7 @@ CHILD_NOUN = re.compile(
 )
 CHILD_BEFORE = re.compile(
     r"(?:\b(?:son|daughter|grandson|granddaughter|nephew|niece|baby|toddler|infant|newborn|little|lil['’]?|"
+    r"(?:\w+[-\s])?grader|kindergartner|preschooler|freshman|sophomore|"
     r"stepson|stepdaughter|youth|teen|student|boy|girl|kiddo|sibling|brother|sister|"
     r"foster\s+(?:son|daughter|child|kid|youth|baby|brother|sister)|"
     r"hijo|hija|nieto|nieta|niño|niña|sobrino|sobrina|hermanito|hermanita|joven|bebé|pequeñ[oa])"
@@ -308,7 +310,8 @@ CARE_SPECIFIC = re.compile(
     r"(?:his|her|their)\s+(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
     r"adoptive|birth\s+(?:mom|mother|dad|father|parents?)|bio\s+(?:mom|dad))|"
     r"abused|neglected|maltreated|(?:abuse|neglect)\s+(?:case|report|allegations?)|"
-    r"safety\s+plan|(?:came|come|coming|went|going)\s+home\s+from\s+(?:foster\s+)?care|emergency\s+placement|"
+    r"safety\s+plan|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"
+    r"(?:came|come|coming|returned|went|going|are\s+back|were\s+returned)\s+home|\bTLP\b|\bILP\b|(?:family\s+)?treatment\s+court|drug\s+court|(?:came|come|coming|went|going)\s+home\s+from\s+(?:foster\s+)?care|emergency\s+placement|"
     r"placement\s+of\s+(?:a|an|the|two|three|four|\d+)\s+|(?:report|reporte)\s+(?:of|de)\s+(?:abuse|neglect|abuso|"
     r"negligencia|maltrato)|(?:abuse|neglect)\s+(?:report|investigation|hotline)|guardi[aá]n\s+ad\s+litem|ad\s+litem|"
     r"visitas?\s+(?:con|supervisadas)|(?:waiting|looking|hoping|waits)\s+for\s+(?:a|an|his|her|their)\s+(?:forever\s+|adoptive\s+|loving\s+|"
@@ -355,7 +358,8 @@ estos estas ese esa hoy mañana gracias felicidades bienvenidos feliz muchas muc
 que quien como cuando donde si no sr sra dr lic st pm am monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december lunes martes miercoles
 jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
-diciembre ed edu dia
+diciembre ed edu dia xin chao aloha shalom namaste salaam salam marhaba konnichiwa annyeong jambo habari bonjour
+merci danke omg lol
 """.split())
 """Words that start sentences or greetings in capitals: never the first word of a name."""
 

@@ -171,15 +171,17 @@ def _is_unknown_proper(key: str) -> bool:
 
 
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|from|near|to|of|around|across|outside|inside|through|visit|visits|visiting|serving|serves|"
-    r"en|de|desde|hacia|cerca\s+de|por|towns?\s+of|city\s+of|ciudad\s+de)\s+$|(?:^|[^\w\s])\s*[A-Z][\w'’]+,\s+$",
+    r"\b(?:in|at|from|near|around|across|outside|inside|through|visit|visits|visiting|serving|serves|"
+    r"en|desde|hacia|cerca\s+de|towns?\s+of|city\s+of|ciudad\s+de|pueblo\s+de|condado\s+de)\s+$",
     re.IGNORECASE)
+"""Words before a place: "in Eugene", "visiting Ava". Not "to" or "de" ("congratulations to Zion",
+"la quinceañera de Paloma")."""
 _LOCATIVE_AFTER = re.compile(r"^(?:,\s*(?:MO|Mo\.|Missouri|KS|IL|AR|OK|IA|NE|KY|TN)\b|\s+(?:County|area|community|"
                              r"residents|township|city|schools?|High|Elementary|Middle)\b|,\s+[A-Z][\w'’]+\s*(?:,|and|&|y)\s)")
 
 
 _PLACE_LIST_BEFORE = re.compile(
-    r"\b(?:in|at|from|near|to|of|across|visit|visiting|serving|en|de|desde|condados?\s+de|counties\s+of)\s+"
+    r"\b(?:in|at|from|near|across|visit|visiting|serving|en|desde|condados?\s+de|counties\s+of)\s+"
     r"(?:[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?\s*(?:,|and|&|y)\s*)+$")
 _PLACE_LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’]+)*\s*(?:,\s*)?(?:and\s+|y\s+)?(?:counties|condados|"
                                r"County|Counties|towns|communities)\b")
@@ -188,7 +190,8 @@ _PLACE_LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’]+)*\s*(?:,\
 _PERSON_AFTER = re.compile(
     r"^(?:['’]s\s+(?:(?:\w+\s+)?(?:adoption|placement|case|caseworker|foster|family|forever|birthday|mom|dad|"
     r"grandma|CASA|GAL|first|new|little|big)\b)|"
-    r",\s*(?:\d{1,2}|age\s+\d|a\s+\d|de\s+\d)|\s+(?:is|was|has|had|and\s+(?:his|her)|who|just|finally|turned|turns|"
+    r",\s*(?:\d{1,2}|age\s+\d|a\s+\d|de\s+\d|who\b|que\b)|\s+(?:is|was|has|had|and\s+(?:his|her)|who|just|finally|"
+    r"turned|turns|"
     r"started|learned|loves|came|entered|went|got|graduated|finished|es|fue|tiene|lleg[oó]|cumpli[oó])\b)",
     re.IGNORECASE)
 """A person's cue right after a word that is both a Missouri town and a given name."""
@@ -203,7 +206,9 @@ def _is_place_here(keys: Sequence[str], text: str, start: int, end: int) -> bool
     if len(keys) > 1 or not _is_given(keys[0]):
         return True
     after = text[end - 2:end + 40] if text[end - 2:end] in ("'s", "’s") else text[end:end + 40]
-    if keys[0] in lx.missouri_places() and not _PERSON_AFTER.match(after):
+    person_before = lx.CHILD_BEFORE.search(text[max(0, start - 30):start]) or lx.RELATIVE_BEFORE.search(
+        text[max(0, start - 40):start])
+    if keys[0] in lx.missouri_places() and not _PERSON_AFTER.match(after) and not person_before:
         return True  # the agency's own towns: "Joplin", "Salem", "Ava", unless a person's cue follows
     return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 24):start]) or _LOCATIVE_AFTER.match(text[end:end + 30])
                 or _PLACE_LIST_BEFORE.search(text[max(0, start - 60):start])
@@ -218,6 +223,9 @@ def _is_place(keys: Sequence[str]) -> bool:
 
 
 def _is_org(keys: Sequence[str]) -> bool:
+    if len(keys) >= 2 and keys[0] in lx.missouri_places() and all(
+            k in lx.dictionary() and not _is_given(k) for k in keys[1:]):
+        return True  # "Odessa Folks", "Joplin Area", "Sedalia Families": the town's people or things
     return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START)
 
 
@@ -278,7 +286,8 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
         return []  # "Jan. 21"
     # Leading words that are not part of a name: "Congratulations Jayden", "Caseworker Dana".
     start = 0
-    while start < len(run) and not _could_start_name(tokens[run[start]], keys[start]):
+    while start < len(run) and not _could_start_name(tokens[run[start]], keys[start]) and not (
+            start == len(run) - 1 and _minor_age_after(text, tokens[run[start]])):
         if _is_given(keys[start]) and start + 1 < len(run) and keys[start + 1] in lx.surnames() and \
                 keys[start] not in _GREETING and not sents.is_start(tokens[run[start]].start, text) and \
                 not lx.CARE_GENERIC.fullmatch(keys[start]) and not lx.CARE_GENERIC.fullmatch(keys[start + 1]):
@@ -286,6 +295,11 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
         start += 1
     if start == len(run):
         return []
+    caps_possessive = [i for i, k in enumerate(run[:-1])
+                       if tokens[k].all_caps and tokens[k].text.endswith(("'S", "'s", "’S", "’s"))]
+    if caps_possessive:  # "OMG ODESSA'S PLACEMENT ...": in capitals, a possessive ends the name
+        run, keys = run[:caps_possessive[0] + 1], keys[:caps_possessive[0] + 1]
+        last = run[-1]
     if any(tokens[k].text.endswith(("'s", "’s")) for k in run[:-1]):
         not_people.append(" ".join(keys))  # "Charlotte's Web", "Casey's General Store": a title or a business
         return []
@@ -328,7 +342,7 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
     if _INITIALS.match(head_token.text):
         if head_token.text.replace(" ", "").rstrip(".").upper() in _NOT_INITIALS:
             return []
-        kind, strong = "initials", True
+        kind, strong = ("full" if len(rest) >= 2 and rkeys[1] in lx.surnames() else "initials"), True
     elif head in lx.HONORIFICS:
         if len(rest) == 1:
             return []
@@ -352,6 +366,9 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
             kind, strong = ("full" if len(rest) >= 2 and rkeys[1] in lx.surnames() else "unknown"), False
     elif head in lx.surnames() and start > 0 and keys[start - 1] in lx.TITLES_AND_HONORIFICS:
         kind, strong = "honorific", True
+    elif len(rest) == 1 and _minor_age_after(text, tokens[rest[0]]) and not _is_everyday(head) \
+            and head not in lx.places() and head not in lx.org_words():
+        kind, strong = "unknown", False  # "Waya, 10, has been living with his grandparents"
     else:
         return []
     last_token = tokens[rest[-1]]
@@ -369,6 +386,11 @@ _DEVOTION_BEFORE = re.compile(
 _COORDINATED_ORG = re.compile(r"^\s*(?:and|&|y)\s+(?:[A-Z][\w'’.-]*\s+){1,4}(?P<last>[A-Z][\w'’]+)")
 
 
+def _minor_age_after(text: str, token: Token) -> bool:
+    match = lx.ATTACHED_AGE.match(text[token.end:token.end + 32])
+    return bool(match and int(match.group("age")) <= 17)
+
+
 def _business_possessive(text: str, token: Token) -> bool:
     """A possessive followed by no noun ("Casey's in Fulton", "thank you, Wendy's!") names a business."""
     after = text[token.end:token.end + 24]
@@ -381,6 +403,8 @@ def _could_start_name(token: Token, key: str) -> bool:
         return True
     if lx.CARE_GENERIC.fullmatch(token.text.rstrip(".")) or lx.CHILD_NOUN.fullmatch(token.text.rstrip(".")):
         return False  # "Foster Parent Night Out", "Kids Day"
+    if token.all_caps and not _is_given(key):
+        return False  # "OMG", "FCS": in capitals, only a known name starts a name
     if key in lx.TITLES or key in _GREETING or key in lx.GREETINGS_AND_FUNCTION:
         return False
     return _is_given(key) or _is_unknown_proper(key)

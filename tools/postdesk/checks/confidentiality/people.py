@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as lx
 from .mentions import Mention, Sentences, mentions, title_case, tokenize
-from .roles import PLACED_CHILDREN, assign_roles
+from .roles import EXEMPT, PLACED_CHILDREN, assign_roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
     for m in found:  # "Gene & Marla Hartley" of "The Hartley Family Foundation": the donor family
         words = lx.fold_phrase(m.words).split()
         if not m.role and len(words) >= 2 and any(f" {words[-1]} " in p for p in padded):
-            m.role, m.cue = "adult", next(p.strip() for p in padded if f" {words[-1]} " in p)
+            m.role, m.cue = "partner", next(p.strip() for p in padded if f" {words[-1]} " in p)
     _spread_across_fields(found)
     care = care_context(fields)
     any_care = care.any
@@ -121,9 +121,9 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
     for mention in found:
         near = [c for c in any_care if c[0] == mention.field
                 and abs(per_field_sents[mention.field].index(c[1]) - mention.sentence) <= 1]
-        if mention.role == "adult" and mention.kind != "family":
+        if mention.role in EXEMPT and mention.kind != "family":
             continue
-        if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", "adult")):
+        if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", *EXEMPT)):
             # Named foster parents and families may be thanked; with the children's details they identify them.
             sents = per_field_sents[mention.field]
             details = served_children or any(
@@ -156,10 +156,19 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
                     and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
                 served.append(Identified(mention, "unknown", pool[0][0], pool[0][3]))
             continue
-        if any_care:
-            cue = _closest(mention, near or specific or any_care)
+        # A full name with no role is usually an adult introduced by name (children in care stories
+        # go by a first name, initials or a nickname): it needs a care story beside it. A first name
+        # alone needs only care somewhere in the post.
+        sents = per_field_sents[mention.field]
+        story = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
+        pool = story if mention.kind == "full" and FULL_NAMES_NEED_A_STORY else any_care
+        if pool:
+            cue = _closest(mention, near or story or specific or any_care)
             served.append(Identified(mention, "unknown", cue[0], cue[3]))
     return served, warnings
+
+
+FULL_NAMES_NEED_A_STORY = True
 
 
 def _closest(mention: Mention, cues: Sequence[tuple[int, int, int, str]]) -> tuple[int, int, int, str]:

@@ -36,10 +36,30 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
     for mention in found:
         if not mention.role:  # "the Delgado kids" came with its role
             mention.role, mention.cue = _own_role(text, mention)
-    for mention in found:
-        if mention.same_as >= 0 and not mention.role:
-            mention.role, mention.cue = found[mention.same_as].role, found[mention.same_as].cue
-    # A role said once covers a coordinated list: "Caseworkers Thi Lan, Brooke Ellison and Omar".
+    for _ in range(2):  # a role found by spreading may spread again ("Esteban and Carmen Delgado")
+        _spread_within_people(found)
+        _spread_over_lists(found)
+        _spread_over_names(found)
+
+
+def _spread_within_people(found: list[Mention]) -> None:
+    """First name, nickname and surname of one person share a role ("Gerald 'Gerry' Voss retires")."""
+    chains: dict[int, list[Mention]] = {}
+    for index, mention in enumerate(found):
+        root = index
+        while found[root].same_as >= 0:
+            root = found[root].same_as
+        chains.setdefault(root, []).append(mention)
+    for members in chains.values():
+        source = _strongest(members)
+        if source:
+            for m in members:
+                if _weaker(m, source):
+                    m.role, m.cue = source.role, source.cue
+
+
+def _spread_over_lists(found: list[Mention]) -> None:
+    """A role said once covers a coordinated list: "Caseworkers Thi Lan, Brooke Ellison and Omar"."""
     by_group: dict[int, list[Mention]] = {}
     for mention in found:
         by_group.setdefault(mention.group, []).append(mention)
@@ -47,7 +67,7 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
         roles = [m for m in members if m.role]
         if not roles:
             continue
-        served = [m for m in roles if m.role in ("child", "relative")]
+        served = [m for m in roles if m.role in SERVED]
         source = served[0] if served else roles[-1]
         singular_title = len(source.cue.split()) == 1 and not source.cue.lower().endswith("s")
         if not served and source is members[0] and singular_title:
@@ -55,18 +75,44 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
         for m in members:
             if not m.role:
                 m.role, m.cue = source.role, source.cue
-    # Adulthood spreads to later mentions of the same person ("Thank you, Dana!").
-    named = {}
+
+
+def _spread_over_names(found: list[Mention]) -> None:
+    """Later mentions of the same name share its role ("Thank you, Dana!"); a served role found for
+    one mention ("Loretta, then 68, became their kinship placement") overrides a weak adult cue
+    of another ("Loretta Pickens of Poplar Bluff")."""
+    named: dict[str, Mention] = {}
     for mention in found:
         if mention.role:
             for word in lx.fold_phrase(mention.words).split():
-                named.setdefault(word, (mention.role, mention.cue))
+                if len(word) > 2 and (word not in named or _weaker(named[word], mention)):
+                    named[word] = mention
     for mention in found:
-        if not mention.role:
-            words = lx.fold_phrase(mention.words).split()
-            known = [named[w] for w in words if w in named]
-            if known:
-                mention.role, mention.cue = known[0]
+        known = [named[w] for w in lx.fold_phrase(mention.words).split() if w in named]
+        source = _strongest(known)
+        if source and source is not mention and _weaker(mention, source):
+            mention.role, mention.cue = source.role, source.cue
+
+
+SERVED = ("child", "relative")
+EXEMPT = ("adult", "partner")
+"""``adult``: a title or role says so; ``partner``: an act, an affiliation or thanks suggest an adult
+partner, which a served cue of the same person outweighs ("Loretta Pickens of Poplar Bluff ...
+Loretta, then 68, became their kinship placement")."""
+
+
+def _strength(mention: Mention) -> int:
+    return {"child": 3, "relative": 3, "adult": 2, "foster-parent": 2, "partner": 1}.get(mention.role, 0)
+
+
+def _strongest(members: list[Mention]) -> Mention | None:
+    ranked = sorted((m for m in members if m.role), key=_strength, reverse=True)
+    return ranked[0] if ranked else None
+
+
+def _weaker(mention: Mention, than: Mention) -> bool:
+    """``than`` may replace the role of ``mention``: it has none, or a served role beats a partner's."""
+    return (not mention.role and bool(than.role)) or (_strength(than) == 3 and mention.role == "partner")
 
 
 def _group_lists(text: str, found: list[Mention]) -> None:
@@ -74,7 +120,7 @@ def _group_lists(text: str, found: list[Mention]) -> None:
     for i, mention in enumerate(found):
         gap = text[found[i - 1].end:mention.start] if i else ""
         if i and found[i - 1].field == mention.field and re.fullmatch(
-                r"\s*['\"“‘][^'\"”’]{1,20}['\"”’]\s*", gap):
+                r"\s*['\"“‘][^'\"”’]{1,20}['\"”’]\s*|\s*[\"“‘]|[\"”’]\s*", gap):
             mention.group = found[i - 1].group
             mention.same_as = i - 1  # "Gwen 'Mama G' Ridley": one person
         elif i and found[i - 1].field == mention.field and re.fullmatch(
@@ -122,7 +168,7 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                      r"came\s+into|entered|aged\s+out|aging\s+out|in\s+(?:foster|state|our|kinship)\s+care|"
                      r"in\s+care|living\s+with|lives\s+with|staying\s+with|went\s+home|going\s+home|"
                      r"returned\s+home|moved\s+in\s+with|spent\s+\w+\s+(?:years?|months?)\s+in|adoptad[ao]|"
-                     r"reunid[ao]|lleg[oó]\s+a|entr[oó]\s+(?:a|al)|vive\s+con|en\s+(?:un\s+)?hogar)",
+                     r"reunid[ao]|lleg[oó]\s+a|entr[oó]\s+(?:a|al)|vive\s+con|en\s+(?:un\s+)?hogar|en\s+cuidado)",
                      after, re.IGNORECASE):
         return "child", f"{mention.words}{m.group()}"
     if m := re.search(r"\b(?:(?:guardian|guardi[aá]n|tutor)\s+ad\s+litem|CASA|abogad[oa]|caseworker|trabajador[a]?"
@@ -135,15 +181,26 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "child", f"{m.group()}{mention.words}"
     if mention.kind in ("initials", "nickname"):
         return "child", mention.words
-    sentence_after = re.split(r"(?<=[.!?])\s|\n", long_after, maxsplit=1)[0]
-    if (m := _OWN_CHILDREN.search(sentence_after)) and lx.CARE_SPECIFIC.search(sentence_after):
-        return "relative", m.group()
+    parts = _SENTENCE_BREAK.split(long_after, maxsplit=1)
+    sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+    next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?)\b", rest) else ""
+    if m := _CAREGIVER_ACT.match(after):
+        return "relative", f"{mention.words}{m.group()}"
+    story = f"{sentence_after} {next_sentence}"  # "Shauna Kettering finished treatment. Her kids came home."
+    if (m := _OWN_CHILDREN.search(story)) and (lx.CARE_SPECIFIC.search(story) or re.search(
+            r"\b(?:came|come|coming|went|going|returned|back)\s+home\b|\bvolvieron\s+a\s+casa", story[m.end():])):
+        return "relative", m.group()  # "... the day her kids came home from foster care"
     # Then the adult's cues.
+    if intro := _list_intro(text, mention.start):
+        return "adult", intro
     if m := FOSTER_PARENT_BEFORE.search(before):
         return "foster-parent", m.group().strip()
+    if m := re.search(r"\b(?:welcome\s+to\s+the\s+team|join(?:s|ed)?\s+(?:our|the)\s+team|new\s+hires?|"
+                      r"bienvenid[ao]s?\s+al\s+equipo)\s*[,:!]?\s*$", before, re.IGNORECASE):
+        return "adult", m.group().strip(" ,:!")  # new staff, volunteers or foster parents joining the team
     if m := re.search(r"\b(?:contact|call|e-?mail|text|ask\s+for|reach\s+out\s+to|RSVP\s+(?:to|with)|llame\s+a|"
                       r"contacte\s+a|comun[ií]quese\s+con|escriba\s+a|confirmar\s+con)\s+$", before, re.IGNORECASE):
-        return "adult", m.group().strip()  # the contact person for an event or a job is staff or a partner
+        return "partner", m.group().strip()  # the contact person for an event or a job is staff or a partner
     if (m := re.search(r"([\w'’]+)\s*[,:]\s*$", before)) and (lx.fold(m.group(1)) in lx.TITLES or
                                                               lx.ROLE_PHRASE.fullmatch(m.group(1))):
         return "adult", m.group(1)  # "our new foster care supervisor, Angela Brooks"
@@ -162,27 +219,37 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "adult", mention.words.split()[0]
     if m := FOSTER_PARENT_BEFORE.search(before):
         return "foster-parent", m.group().strip()
+    if m := _APPOINTED.match(after):
+        return "adult", m.group().strip()  # "Tamika Rowe has been promoted to Circuit Manager"
     if m := _ANIMAL_AFTER.match(after):
         return "adult", m.group().strip(" ,")  # a therapy dog is not a child in care
     if role := _role_after(after):
         return role
     if m := re.match(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’-]+)*\s*,\s*(?:thank\s+you|thanks|gracias)\b", after,
                      re.IGNORECASE):
-        return "adult", m.group().strip(" ,")  # "Hung and Mai, thank you for ..."
-    if lx.ADULT_ACTS.match(after) and not lx.CARE_SPECIFIC.search(sentence_after):
-        return "adult", lx.ADULT_ACTS.match(after).group().strip()
-    if lx.AFFILIATION.match(after):
-        return "adult", after[:lx.AFFILIATION.match(after).end() + 20].split(",")[0].strip()
+        return "partner", m.group().strip(" ,")  # "Hung and Mai, thank you for ..."
+    if (m := lx.ADULT_ACTS.match(after)) and not _OWN_CARE_STORY.search(sentence_after) and (
+            mention.kind != "name" or re.match(r"\W{0,3}(?:and|&|y)\s", after)):
+        return "partner", m.group().strip()  # "Marvin and Edna Schaefer donated" (not "Kenji gave the judge")
+    if m := lx.AFFILIATION.match(after):
+        return "partner", after[:m.end() + 20].split(",")[0].strip()
     if (m := re.search(r"\b(?:who|que)\s+(?:has\s+|have\s+)?(?:served|serves|works?|worked|helped|helps|leads|led|"
                        r"trains|trained|recruits|mentors|supports|volunteers|retires|retired|joined|manages|"
                        r"coordinates|spoke|speaks|presided|donated|owns|runs|founded|trabaja|dirige|fund[oó])\b",
-                       near_after)) and not lx.CARE_SPECIFIC.search(sentence_after):
-        return "adult", m.group()
-    if lx.THANKED.search(before[-40:]) and mention.kind in ("full", "honorific", "family"):
-        return "adult", lx.THANKED.search(before[-40:]).group().strip()
+                       near_after)) and not _OWN_CARE_STORY.search(sentence_after):
+        return "partner", m.group()
+    if m := _PARTNER_AFTER.match(after):
+        return "partner", m.group().strip(" ,")
+    if m := re.search(r"\b(?:hear\s+from|featuring|with\s+(?:special\s+)?guests?|led\s+by|taught\s+by|"
+                      r"hosted\s+by|presented\s+by|emceed\s+by|moderated\s+by)\s+$", before, re.IGNORECASE):
+        return "partner", m.group().strip()
+    if (m := lx.THANKED.search(before[-40:])) and re.match(_FOR_SERVICE, after):
+        return "partner", f"{m.group().strip()} ... {re.match(_FOR_SERVICE, after).group().strip()}"
+    if (m := lx.THANKED.search(before[-40:])) and mention.kind in ("full", "honorific", "family"):
+        return "partner", m.group().strip()
     if re.search(r"\b(?:by|with|from|led\s+by|hosted\s+by|presented\s+by|sponsored\s+by|donated\s+by|"
                  r"gracias\s+a|por|con)\s+$", before, re.IGNORECASE) and mention.kind in ("full", "honorific"):
-        return "adult", before.split()[-1]
+        return "partner", before.split()[-1]
     return "", ""
 
 
@@ -199,13 +266,62 @@ _OWN_CHILDREN = re.compile(
     r"nephews?|hijos?|hijas?|nietos?|nietas?|sobrin[oa]s?|beb[eé]s?)\b", re.IGNORECASE)
 """A parent's or caregiver's own children ("the day her kids came home from foster care")."""
 
+_PARTNER_AFTER = re.compile(
+    r"^(?:['’]s\s+(?:team|staff|crew|office|store|shop|restaurant|company|business|church|ministry|foundation|"
+    r"volunteers|bakery|diner|salon|troop|class|congregation|firm|practice|clinic)\b|"
+    r"\s*(?:,|\(|at|:)?\s*(?:\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}|[\w.+-]+@[\w-]+\.[\w.]+))", re.IGNORECASE)
+"""A business or team of theirs, or their phone or e-mail, right after a name: a partner or staff."""
+_FOR_SERVICE = (r"\s*,?\s*(?:,\s*)?for\s+(?:organi[sz]ing|hosting|donating|volunteering|leading|coordinating|baking|"
+                r"cooking|catering|running|sponsoring|collecting|delivering|building|sewing|knitting|driving|"
+                r"your\s+(?:service|work|hard\s+work|dedication|generosity|leadership|donation|gift|time)|all\s+you\s+do)")
+"""Thanked for an adult's service: "Thanks Maria for organizing!"."""
+
+_APPOINTED = re.compile(
+    r"^,?\s+(?:has\s+been|have\s+been|was|were|is|are|will\s+be|fue|ha\s+sido)\s+(?:\w+\s+)?(?:promoted|named|"
+    r"appointed|hired|elected|selected|sworn\s+in|honou?red\s+as|recogni[sz]ed\s+as|nombrad[ao]|ascendid[ao]|"
+    r"elegid[ao]|contratad[ao])\b", re.IGNORECASE)
+"""A staff or official appointment after a name."""
+
 _ANIMAL_AFTER = re.compile(
     r"^\s*,\s*(?:(?:a|an|our|the|un|una|nuestr[ao])\s+)?(?:[\w-]+\s+){0,3}?(?:dog|puppy|pup|cat|kitten|horse|pony|"
     r"mascot|perr[oa]|perrit[oa]|gat[oa]|caballo|mascota|retriever|labrador|poodle|beagle)\b", re.IGNORECASE)
 
 
+_CAREGIVER_ACT = re.compile(
+    r"^(?:,\s*(?:then\s+)?\d{2},)?,?\s+(?:who\s+|que\s+)?(?:has\s+|had\s+|is\s+|was\s+|now\s+)?(?:became|become|"
+    r"becomes|stepped\s+up\s+as|took\s+in|takes\s+in|has\s+taken\s+in|is\s+raising|raising|cares?\s+for|cared\s+for|"
+    r"se\s+convirti[oó]\s+en|recibi[oó]\s+a|cuida\s+a)\s+(?:(?:their|his|her|su|sus|the|los|las|a)\s+)?"
+    r"(?:\w+\s+){0,2}?(?:kinship|foster|grand\w*|niece|nephew|nieto|nieta|sobrin\w+|placement|guardian|caregiver)",
+    re.IGNORECASE)
+"""A relative's act right after a name: "Loretta, then 68, became their kinship placement"."""
+
+_OWN_CARE_STORY = re.compile(
+    r"\b(?:his|her|their|su)\s+(?:new\s+)?(?:foster|adoptive|kinship|group)\s+(?:home|family|parents?|mom|dad)|"
+    r"\b(?:came|entered|coming|moved|moving|went)\s+(?:into|in)\s+(?:foster\s+|state\s+)?(?:care|custody)|"
+    r"\b(?:moved|moving)\s+into\s+(?:his|her|their)\s+foster|\baged\s+out\b|\bwhile\s+in\s+(?:foster\s+)?care\b|"
+    r"\b(?:was|were|got|been)\s+(?:placed|adopted|removed|reunified)\b", re.IGNORECASE)
+"""A care story of the person's own, after a name: then "who joined the team" does not make them staff."""
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
+
 _FORMER = re.compile(r"\b(?:former|ex|antigu[oa])\b", re.IGNORECASE)
 """'a former foster youth' is an adult."""
+
+
+def _list_intro(text: str, start: int) -> str:
+    """A name that starts a bullet item in a list introduced as staff, volunteers or thanks."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not re.fullmatch(r"\s*(?:[-*+•]|\d+[.)])\s+", text[line_start:start]):
+        return ""
+    intro = re.search(r"([^\n]*):\s*\n(?:\s*(?:[-*+•]|\d+[.)])\s+[^\n]*\n)*\s*$", text[:line_start])
+    if not intro:
+        return ""
+    words = intro.group(1)
+    if lx.THANKED.search(words + " ") or re.search(r"\b(?:thank|thanks|gracias|team|staff|volunteers?|crew|"
+                                                    r"honou?r(?:ing|ed)?|recogni[sz]|congratulat|equipo)\w*",
+                                                    words, re.IGNORECASE):
+        return words.strip()
+    return ""
 
 
 def _clause_before(before: str) -> str:
