@@ -84,7 +84,7 @@ def test_no_false_alarm(text):
 
 
 def test_allowed_names_and_the_submitters_own_name():
-    text = "Jordan Reyes shared tips on becoming a foster parent."
+    text = "Jordan Reyes, who came into foster care at 12, spoke at the library."
     assert errors(text, policy=ConfidentialityPolicy()) == ["child-identified"]
     assert errors(text, policy=ConfidentialityPolicy(allowed_names=("Jordan Reyes",))) == []
     assert errors(text, policy=ConfidentialityPolicy(), known_adults=["Jordan Reyes"]) == []
