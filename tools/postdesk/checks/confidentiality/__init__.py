@@ -89,27 +89,44 @@ def scan_fields(fields: Sequence[Field], *, policy: ConfidentialityPolicy, venue
             hits.append((index, _back(n, hit)))
     texts = [people.FieldText(n.text, f.derived, f.derived or _lowercase_writing(n.text))
              for f, n in zip(fields, normal, strict=True)]
+    tags_of: dict[int, tuple[int, list[tuple[int, int, int, int]]]] = {}  # extra field -> (field, spans)
+    for index, (f, n) in enumerate(zip(fields, normal, strict=True)):
+        if not f.derived and (tags := _hashtags(n.text)):
+            tags_of[len(texts)] = (index, tags[1])
+            texts.append(people.FieldText(tags[0], True, True))
+
+    def located(field: int, start: int, end: int) -> tuple[int, int, int]:
+        """(field, start, end) in the original text; a hashtag of a text points at the whole tag."""
+        if field in tags_of:
+            field, spans = tags_of[field]
+            start, end = next((s, e) for a, b, s, e in spans if a <= start < b)
+        s, e = normal[field].original_span(start, end)
+        return field, s, e
+
+    def name_of(field: int) -> str:
+        return fields[tags_of[field][0]].name if field in tags_of else fields[field].name
+
     served, named_children = people.identified(texts, allowed=(*policy.allowed_names, *known_adults))
     seen: set[tuple[int, str]] = set()
     for found in served:
         mention = found.mention
-        key = (mention.field, lexicon.fold_phrase(mention.words))
+        field, start, end = located(mention.field, mention.start, mention.end)
+        key = (field, lexicon.fold_phrase(mention.words))
         if key in seen:
             continue
         seen.add(key)
-        words = _original(normal[mention.field], mention.start, mention.end, fields[mention.field].text)
-        care_where = "" if found.care_field == mention.field else f" ({fields[found.care_field].name})"
+        words = fields[field].text[start:end]
+        care_where = "" if found.care_field == mention.field else f" ({name_of(found.care_field)})"
         message, hint = _child_message(found, words, f"{found.care_words}{care_where}")
-        start, end = normal[mention.field].original_span(mention.start, mention.end)
-        hits.append((mention.field, Hit("confidentiality.child-identified", start, end, message, hint)))
+        hits.append((field, Hit("confidentiality.child-identified", start, end, message, hint)))
     for mention in named_children:
-        key = (mention.field, lexicon.fold_phrase(mention.words))
+        field, start, end = located(mention.field, mention.start, mention.end)
+        key = (field, lexicon.fold_phrase(mention.words))
         if key in seen:
             continue
         seen.add(key)
-        words = _original(normal[mention.field], mention.start, mention.end, fields[mention.field].text)
-        start, end = normal[mention.field].original_span(mention.start, mention.end)
-        hits.append((mention.field, Hit(
+        words = fields[field].text[start:end]
+        hits.append((field, Hit(
             "confidentiality.name-near-child", start, end,
             f"'{words}' names a child ('{_squash(mention.cue)}'). If this child is in care or the family is "
             "served by the agency, the post identifies them.",
@@ -150,6 +167,23 @@ def _back(normal: Normalised, hit: Hit) -> Hit:
 def _original(normal: Normalised, start: int, end: int, original: str) -> str:
     s, e = normal.original_span(start, end)
     return original[s:e]
+
+
+_HASHTAG = re.compile(r"(?<![\w&#])#([^\W_][\w]*)")
+
+
+def _hashtags(text: str) -> tuple[str, list[tuple[int, int, int, int]]] | None:
+    """The hashtags written in a text, CamelCase split ("#WelcomeHomeEllie" -> "Welcome Home Ellie"),
+    as one derived text, with (start, end) in it and (start, end) of the tag in ``text`` per tag."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    position = 0
+    for match in _HASHTAG.finditer(text):
+        words = _split_camel(match.group(1))
+        spans.append((position, position + len(words), match.start(), match.end()))
+        parts.append(words)
+        position += len(words) + 3
+    return (" | ".join(parts), spans) if parts else None
 
 
 def _lowercase_writing(text: str) -> bool:

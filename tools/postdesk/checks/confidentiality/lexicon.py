@@ -251,7 +251,8 @@ CHILD_BEFORE = re.compile(
 CHILD_AFTER = re.compile(
     r"^(?:,\s*(?:(?:a|an|our|the|now|un|una|el|la|nuestr[oa])\s+)?|\s+(?:is|was|who\s+is|who's|es)\s+"
     r"(?:(?:a|an|our|the|now|un|una|el|la|nuestr[oa])\s+)?)"
-    r"(?:(?:\w+[-\s]year[-\s]old|\d{1,2}(?:st|nd|rd|th)?|(?-i:[a-z][\w-]*))\s+){0,2}?"
+    r"(?:(?:\w+[-\s]year[-\s]old|\d{1,2}(?:st|nd|rd|th)?|(?!(?:with|for|about|to|of|in|at|on|who|that|and|or|"
+    r"works?|serves?|helps?|mentors?|leads?|teaches|coaches|supports?|trains?|visits?)\b)(?-i:[a-z][\w-]*))\s+){0,2}?"
     r"(?:son|daughter|grader|kindergartner|preschooler|grandson|granddaughter|nephew|niece|baby|toddler|infant|kid|kiddo|boy|girl|teen|"
     r"teenager|youth|student|senior|junior|sophomore|freshman|graduate|grad|sibling|brother|sister|twin|"
     r"niño|niña|joven|hijo|hija|nieto|nieta|bebé|estudiante|adolescente|sobrin[oa])\b"
@@ -306,7 +307,9 @@ CARE_SPECIFIC = re.compile(
     r"(?:termination\s+of\s+)?parental\s+rights|\bTPR\b|guardian\s+ad\s+litem|\bGAL\b|"
     r"(?:CASA|court[-\s]appointed\s+(?:special\s+)?advocate)\s+(?:volunteer\s+)?(?:for|assigned|who\s+advocates)|"
     r"advocat(?:e|es|ed|ing)\s+for\s+(?:him|her|them)|court\s+(?:hearing|date|case)|case\s*plan|"
-    r"foster\s+(?:son|daughter|child|kid|youth|baby|brother|sister|mom|dad|mother|father|home|placement)|"
+    r"foster\s+(?:son|daughter|child|kid|baby|brother|sister|mom|dad|mother|father|home|placement)\b|"
+    r"(?:taking|took|take|takes|taken)\s+in\s+(?:(?:his|her|their|two|three|four|five|\d+|a|an)\s+)?(?:\w+\s+)?"
+    r"(?:siblings|kids|children|brothers|sisters|grandchildren|grandkids|nieces?|nephews?|baby|newborn|teens?)|"
     r"(?:his|her|their)\s+(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
     r"adoptive|birth\s+(?:mom|mother|dad|father|parents?)|bio\s+(?:mom|dad))|"
     r"abused|neglected|maltreated|(?:abuse|neglect)\s+(?:case|report|allegations?)|"
@@ -333,6 +336,13 @@ CARE_SPECIFIC = re.compile(
 AGES = re.compile(r"\b(?:ages?|edades|de)\s+\d{1,2}(?:\s*(?:-|to|and|y|,)\s*\d{1,2})+\b|\b\d{1,2}\s*(?:,|and|y)\s*"
                   r"\d{1,2}\s+(?:years?\s+old|años)\b", re.IGNORECASE)
 """Ages of several children ("ages 4 and 7", "de 4, 7 y 9 años"): details of a sibling group."""
+
+GROUP_IN_CARE = re.compile(
+    r"\b(?:kids|children|youth|teens|teenagers|families|students|young\s+people|those|people|boys|girls|siblings|"
+    r"infants|babies|every\s+child|any\s+child|each\s+child|\d[\d,]*|ni[ñn]os|j[oó]venes|familias)\s+(?:who\s+are\s+|"
+    r"currently\s+|now\s+|que\s+est[aá]n\s+)?(?:in|en)\s+(?:foster\s+|state\s+|our\s+|out[-\s]of[-\s]home\s+|kinship\s+|"
+    r"protective\s+)?(?:care|custody|cuidado)", re.IGNORECASE)
+"""Children *in care* as a group ("kids in foster care"): care in general, not one child's story."""
 
 CARE_GENERIC = re.compile(
     r"\b(?:foster(?:ed|ing)?|placed|adopt(?:ion|ions|ive|ing)?|in\s+care|custody|placements?|kinship|permanency|"

@@ -98,7 +98,9 @@ _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?:s|es)?\s+(?:family|household|kids|children|siblings|twins|brothers|sisters)\b"
                      r"|\bfamilia\s+(?P<name2>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)|\b[Tt]he\s+(?P<name3>[A-Z][^\W\d_]+?)(?:s|es)\b"
                      r"(?!\s+[A-Z])")
-_MONTHABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec may june april august".split())
+_CARE_ROLES = frozenset({"casa", "gal", "caseworker", "case", "foster", "adoption", "adoptive", "birth", "kinship",
+                         "placement", "guardian", "forever", "court", "hearing"})
+_MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec may june april august".split())
 _NOT_INITIALS = frozenset({"D.C", "U.S", "U.S.A", "P.O", "A.M", "P.M", "R.N", "M.D", "B.A", "B.S", "M.A", "M.S",
                            "J.D", "L.L.C", "N.A", "E.E.U.U", "EE.UU", "S.A", "A.K.A", "R.S.V.P", "P.S", "T.V"})
 _GREETING = frozenset("""
@@ -282,7 +284,7 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
             len(keys) >= 3 and any(k in lx.ORG_START and k not in lx.given_names() for k in keys[:-1])):
         not_people.append(" ".join(keys))  # "Salón Parroquial San Antonio", "Iglesia Cristiana Monte Sinaí"
         return []
-    if keys[0] in _MONTHABBREVIATIONS and re.match(r"\.?\s*\d", text[tokens[first].end:tokens[first].end + 4]):
+    if keys[0] in _MONTH_ABBREVIATIONS and re.match(r"\.?\s*\d", text[tokens[first].end:tokens[first].end + 4]):
         return []  # "Jan. 21"
     # Leading words that are not part of a name: "Congratulations Jayden", "Caseworker Dana".
     start = 0
@@ -299,6 +301,11 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
                        if tokens[k].all_caps and tokens[k].text.endswith(("'S", "'s", "’S", "’s"))]
     if caps_possessive:  # "OMG ODESSA'S PLACEMENT ...": in capitals, a possessive ends the name
         run, keys = run[:caps_possessive[0] + 1], keys[:caps_possessive[0] + 1]
+        last = run[-1]
+    care_possessive = [i for i, k in enumerate(run[:-1]) if tokens[k].text.endswith(("'s", "’s")) and (
+        lx.CARE_GENERIC.fullmatch(tokens[run[i + 1]].text) or tokens[run[i + 1]].key in _CARE_ROLES)]
+    if care_possessive:  # "Liam's CASA volunteer": the name ends at the possessive
+        run, keys = run[:care_possessive[0] + 1], keys[:care_possessive[0] + 1]
         last = run[-1]
     if any(tokens[k].text.endswith(("'s", "’s")) for k in run[:-1]):
         not_people.append(" ".join(keys))  # "Charlotte's Web", "Casey's General Store": a title or a business

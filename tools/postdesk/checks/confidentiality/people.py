@@ -69,7 +69,9 @@ class Care:
 def care_context(fields: Sequence[FieldText]) -> Care:
     care = Care()
     for f in fields:
-        spans = [(m.start(), m.end(), m.group(), True) for m in lx.CARE_SPECIFIC.finditer(f.text)]
+        groups = [m.span() for m in lx.GROUP_IN_CARE.finditer(f.text)]
+        spans = [(m.start(), m.end(), m.group(), not any(s <= m.start() < e for s, e in groups))
+                 for m in lx.CARE_SPECIFIC.finditer(f.text)]
         taken = [(s, e) for s, e, _w, _sp in spans]
         spans += [(m.start(), m.end(), m.group(), False) for m in lx.CARE_GENERIC.finditer(f.text)
                   if all(m.end() <= s or m.start() >= e for s, e in taken)]
