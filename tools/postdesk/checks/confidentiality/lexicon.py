@@ -35,7 +35,9 @@ def _lines(name: str) -> frozenset[str]:
         return frozenset()
     raw = data.read_bytes()
     text = gzip.decompress(raw).decode("utf-8") if name.endswith(".gz") else raw.decode("utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    lines = text.split("\n")  # the files are made by a script: one entry a line, the header first
+    first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return frozenset(lines[first:]) - {""}
 
 
 @functools.cache
