@@ -78,7 +78,7 @@ def org_words() -> frozenset[str]:
 @functools.lru_cache(maxsize=8192)
 def fold(word: str) -> str:
     """Lowercase without accents, apostrophes or a possessive: "José's" -> "jose"."""
-    word = re.sub(r"['’]s$", "", word.rstrip("."))
+    word = re.sub(r"['’][sS]$", "", word.rstrip("."))
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'’").lower()
 

@@ -207,7 +207,7 @@ def _is_place_here(keys: Sequence[str], text: str, start: int, end: int) -> bool
         return _is_place(keys)
     if len(keys) > 1 or not _is_given(keys[0]):
         return True
-    after = text[end - 2:end + 40] if text[end - 2:end] in ("'s", "’s") else text[end:end + 40]
+    after = text[end - 2:end + 40] if text[end - 2:end].lower() in ("'s", "’s") else text[end:end + 40]
     person_before = lx.CHILD_BEFORE.search(text[max(0, start - 30):start]) or lx.RELATIVE_BEFORE.search(
         text[max(0, start - 40):start])
     if keys[0] in lx.missouri_places() and not _PERSON_AFTER.match(after) and not person_before:
@@ -380,7 +380,7 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
         return []
     last_token = tokens[rest[-1]]
     words = text[head_token.start:last_token.end].rstrip(".")
-    if words.endswith(("'s", "’s")):
+    if words.lower().endswith(("'s", "’s")):
         words = words[:-2]
     return [Mention(index, words, head_token.start, head_token.start + len(words), sents.index(head_token.start),
                     kind, strong)]
