@@ -87,7 +87,8 @@ def scan_fields(fields: Sequence[Field], *, policy: ConfidentialityPolicy, venue
             continue
         for hit in identifier_hits(n.text, policy, venue if f.addresses else None):
             hits.append((index, _back(n, hit)))
-    texts = [people.FieldText(n.text, f.derived, f.derived or _lowercase_writing(n.text))
+    texts = [people.FieldText(n.text, f.derived, f.derived or _lowercase_writing(n.text),
+                              places_first=f.name == "the event location")
              for f, n in zip(fields, normal, strict=True)]
     tags_of: dict[int, tuple[int, list[tuple[int, int, int, int]]]] = {}  # extra field -> (field, spans)
     for index, (f, n) in enumerate(zip(fields, normal, strict=True)):

@@ -312,7 +312,7 @@ CARE_SPECIFIC = re.compile(
     r"foster\s+(?:son|daughter|child|kid|baby|brother|sister|mom|dad|mother|father|home|placement)\b|"
     r"(?:taking|took|take|takes|taken)\s+in\s+(?:(?:his|her|their|two|three|four|five|\d+|a|an)\s+)?(?:\w+\s+)?"
     r"(?:siblings|kids|children|brothers|sisters|grandchildren|grandkids|nieces?|nephews?|baby|newborn|teens?)|"
-    r"(?:his|her|their)\s+(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
+    r"(?:his|her|their)\s+(?:new\s+|current\s+|first\s+|last\s+|next\s+)?(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
     r"adoptive|birth\s+(?:mom|mother|dad|father|parents?)|bio\s+(?:mom|dad))|"
     r"abused|neglected|maltreated|(?:abuse|neglect)\s+(?:case|report|allegations?)|"
     r"safety\s+plan|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"

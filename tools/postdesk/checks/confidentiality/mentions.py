@@ -199,22 +199,26 @@ _PERSON_AFTER = re.compile(
 """A person's cue right after a word that is both a Missouri town and a given name."""
 
 
-def _is_place_here(keys: Sequence[str], text: str, start: int, end: int) -> bool:
-    """A place. A given name that is also a town ("Zion", "Florence", "Eugene") is a place only
-    where a place is expected: "in Eugene", "Florence, MO", "Ava, Troy and Ozark"."""
+def _is_place_here(keys: Sequence[str], text: str, start: int, end: int) -> bool | None:
+    """True for a place, False for a person, None when a word that is both a given name and a
+    Missouri town ("Joplin", "Mackenzie", "Ava") has nothing around it to tell: then it is a name
+    only with more evidence. A given name that is a town elsewhere ("Zion", "Florence") is a place
+    only where a place is expected: "in Eugene", "Florence, MO", "Ava, Troy and Ozark"."""
     phrase = " ".join(keys)
     if phrase not in lx.places():
         return _is_place(keys)
     if len(keys) > 1 or not _is_given(keys[0]):
         return True
+    if (_LOCATIVE_BEFORE.search(text[max(0, start - 24):start]) or _LOCATIVE_AFTER.match(text[end:end + 30])
+            or _PLACE_LIST_BEFORE.search(text[max(0, start - 60):start])
+            or _PLACE_LIST_AFTER.match(text[end:end + 60])):
+        return True
     after = text[end - 2:end + 40] if text[end - 2:end].lower() in ("'s", "’s") else text[end:end + 40]
-    person_before = lx.CHILD_BEFORE.search(text[max(0, start - 30):start]) or lx.RELATIVE_BEFORE.search(
-        text[max(0, start - 40):start])
-    if keys[0] in lx.missouri_places() and not _PERSON_AFTER.match(after) and not person_before:
-        return True  # the agency's own towns: "Joplin", "Salem", "Ava", unless a person's cue follows
-    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 24):start]) or _LOCATIVE_AFTER.match(text[end:end + 30])
-                or _PLACE_LIST_BEFORE.search(text[max(0, start - 60):start])
-                or _PLACE_LIST_AFTER.match(text[end:end + 60]))
+    person = _PERSON_AFTER.match(after) or lx.CHILD_BEFORE.search(text[max(0, start - 30):start]) or \
+        lx.RELATIVE_BEFORE.search(text[max(0, start - 40):start])
+    if person or keys[0] not in lx.missouri_places():
+        return False
+    return None
 
 
 def _is_place(keys: Sequence[str]) -> bool:
@@ -232,7 +236,8 @@ def _is_org(keys: Sequence[str]) -> bool:
 
 
 def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *,
-             lowercase_names: bool = False, not_people: list[str] | None = None) -> list[Mention]:
+             lowercase_names: bool = False, not_people: list[str] | None = None,
+             places_first: bool = False) -> list[Mention]:
     """The people named in one field."""
     found: list[Mention] = []
     titled = _title_case(text, tokens) or lowercase_names  # hashtags, slugs: capitals say nothing
@@ -247,7 +252,7 @@ def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *
         while j + 1 < len(tokens) and _joined(text, tokens[j], tokens[j + 1], lowercase_names):
             j += 1
         found += _classify_run(index, text, tokens, i, j, sents, titled,
-                               not_people if not_people is not None else [])
+                               not_people if not_people is not None else [], places_first)
         i = j + 1
     nicknames = _nicknames(index, text, sents, [])
     found = [m for m in found if not any(n.start < m.end and m.start < n.end for n in nicknames)] + nicknames
@@ -273,7 +278,7 @@ def _joined(text: str, left: Token, right: Token, lowercase_names: bool) -> bool
 
 
 def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, last: int, sents: Sentences,
-                  titled: bool, not_people: list[str]) -> list[Mention]:
+                  titled: bool, not_people: list[str], places_first: bool = False) -> list[Mention]:
     run = list(range(first, last + 1))
     keys = [tokens[k].key for k in run]
     coordinated = _COORDINATED_ORG.match(text[tokens[last].end:tokens[last].end + 80])
@@ -332,8 +337,10 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
                                                                            tokens[first].start]):
         not_people.append(" ".join(keys))  # "Cole County Courthouse Annex", "Virgen de Guadalupe"
         return []
-    if _is_place_here(rkeys, text, tokens[rest[0]].start, tokens[rest[-1]].end) or _is_org(rkeys) or (
-            len(rkeys) >= 2 and " ".join(rkeys[:2]) in lx.FAMOUS):
+    place = _is_place_here(rkeys, text, tokens[rest[0]].start, tokens[rest[-1]].end)
+    if places_first and " ".join(rkeys) in lx.places():
+        place = True  # in the event location, "Milan" is the town
+    if place or _is_org(rkeys) or (len(rkeys) >= 2 and " ".join(rkeys[:2]) in lx.FAMOUS):
         not_people.append(" ".join(keys))
         return []
     while len(rest) >= 2 and rkeys[-1] in lx.dictionary() and (rkeys[-1] not in lx.surnames() or (_is_everyday(
@@ -378,6 +385,8 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
         kind, strong = "unknown", False  # "Waya, 10, has been living with his grandparents"
     else:
         return []
+    if place is None:
+        strong = False  # "Joplin", "Mackenzie": the town or a person; a person only with a cue
     last_token = tokens[rest[-1]]
     words = text[head_token.start:last_token.end].rstrip(".")
     if words.lower().endswith(("'s", "’s")):

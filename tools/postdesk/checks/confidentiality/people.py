@@ -45,6 +45,8 @@ class FieldText:
     text: str
     derived: bool = False
     lowercase_names: bool = False
+    places_first: bool = False
+    """A word that may be a place is a place here (the event location)."""
     """Lower-case given names count (slugs, hashtags, all-lowercase casual writing)."""
 
 
@@ -101,7 +103,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         per_field_sents.append(sents)
         tokens = tokenize(f.text)
         field_mentions = mentions(index, f.text, tokens, sents, lowercase_names=f.lowercase_names,
-                                  not_people=not_people)
+                                  not_people=not_people, places_first=f.places_first)
         field_mentions = [m for m in field_mentions if not _allowed(m.words, allowed_names)]
         assign_roles(f.text, field_mentions, sents)
         found += field_mentions

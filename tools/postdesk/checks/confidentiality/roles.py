@@ -209,7 +209,7 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                                                               lx.ROLE_PHRASE.fullmatch(m.group(1))):
         return "adult", m.group(1)  # "our new foster care supervisor, Angela Brooks"
     clause_before = _clause_before(before)
-    m = re.search(r"([\w'’]+)\s+(?:de|del|of|for|para)\s+$", clause_before)
+    m = re.search(r"([\w'’]+)\s+(?:de|del|of|for|para)\s*$", clause_before)
     if m and lx.fold(m.group(1)) in lx.TITLES:  # "la maestra de Jazmín": Jazmín is the teacher's pupil
         return "child", f"{m.group()}{mention.words}"
     for word in reversed(re.findall(r"[\w'’]+", clause_before)[-3:]):
