@@ -150,6 +150,7 @@ ADULT_ACTS = re.compile(
     r"(?:(?:has|have|had|who|which|will|also|recently|generously|personally|just|both|each)\s+){0,3}"
     r"(?:donat|sponsor|organi[sz]|host|cater|volunteer|bak|cook|led\b|lead|gave|give|provid|found|own|run|ran|"
     r"spoke|speak|present|taught|teach|train|coordinat|collect|deliver|built|build|sew|knit|raise|rais|fund|"
+    r"support|sponsor|cater|stock|hand(?:ed)?\s+out|"
     r"serv|work|manag|supervis|mentor|recruit|license|lic[ei]ns|retir|join|celebrat\w*\s+\d+\s+years|"
     r"donó|donaron|organiz|patrocin|cocin|hornea|dirig|fund|trabaj|sirv|coordin|ofrec|regal|entreg|prepar)",
 )

@@ -178,7 +178,7 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
                       r"(?:to\s+)?(?:our\s+)?$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy 10th birthday to Brayden"
-    if m := re.search(r"\b(?:adopted|adopt|welcomed?\s+home,?|placed|reunited\s+with|CASA\s+for|advocate\s+for|"
+    if m := re.search(r"\b(?:adopted|adopt|welcomed?\s+home|placed|reunited\s+with|CASA\s+for|advocate\s+for|"
                       r"advocates\s+for|advocating\s+for|GAL\s+for|mentor(?:ing)?\s+for|adoptaron\s+a|"
                       r"bienvenid[ao]\s+a\s+casa|abogad[ao]\s+de)\s+(?:little\s+|baby\s+|sweet\s+)?$",
                       before, re.IGNORECASE):
@@ -221,6 +221,13 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "adult", clause_before.strip()
     if mention.kind == "honorific":
         return "adult", mention.words.split()[0]
+    sentence_before = re.split(r"(?<=[.!?])\s+|\n\s*\n", before)[-1]
+    if m := _AS_ROLE.search(sentence_before):
+        return "adult", m.group().strip(" ,")  # "After 30 years as a Children's Division investigator, Dwayne ..."
+    if m := _SERVES_AS.search(next_sentence) or _SERVES_AS.search(sentence_after):
+        return "adult", m.group().strip(" ,")  # "Darnell ... He takes over as supervisor of our Alton office."
+    if m := re.search(r"\b(?:happy\s+)?retirement\s*,?\s*(?:to\s+)?$", before, re.IGNORECASE):
+        return "adult", m.group().strip(" ,")
     if m := FOSTER_PARENT_BEFORE.search(before):
         return "foster-parent", m.group().strip()
     if m := _APPOINTED.match(after):
@@ -305,6 +312,18 @@ _OWN_CARE_STORY = re.compile(
     r"\b(?:moved|moving)\s+into\s+(?:his|her|their)\s+foster|\baged\s+out\b|\bwhile\s+in\s+(?:foster\s+)?care\b|"
     r"\b(?:was|were|got|been)\s+(?:placed|adopted|removed|reunified)\b", re.IGNORECASE)
 """A care story of the person's own, after a name: then "who joined the team" does not make them staff."""
+
+_AS_ROLE = re.compile(
+    r"\b(?:as|como)\s+(?:a|an|the|our|un|una|el|la|nuestr[oa])?\s*(?:[\w'’-]+\s+){0,4}?(?:" +
+    "|".join(sorted(lx.TITLES - {"father", "sister", "brother", "padre", "hermana", "host", "staff", "team"},
+                    key=len, reverse=True)) + r")\b", re.IGNORECASE)
+"""A role given with "as": "as a caseworker", "as supervisor of our Alton office", "como coordinadora"."""
+
+_SERVES_AS = re.compile(
+    r"\b(?:serves?|served|serving|works|worked|started|starts|joined|joins|takes?\s+over|took\s+over|"
+    r"retires?|retired|retiring|hired|promoted|comes?\s+back|returns?|returned|begins?|began|trabaja|trabaj[oó]|"
+    r"sirve|sirvi[oó]|empez[oó])\s+(?:\w+\s+){0,4}?" + _AS_ROLE.pattern, re.IGNORECASE)
+"""The same, said of an adult's work: "He takes over as supervisor", not "she dreams of working as a nurse"."""
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 
