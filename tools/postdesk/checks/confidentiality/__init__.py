@@ -147,6 +147,10 @@ def _child_message(found: people.Identified, words: str, care: str) -> tuple[str
         return (f"'{words}' is named as a child's relative ('{cue}') in a post about care ('{_squash(care)}'): "
                 "naming the family identifies the child.",
                 "Remove the name: say 'a relative', 'a grandmother' or 'a kinship caregiver'.")
+    if found.reason == "family-served":
+        return (f"'{words}' names a family in a sentence about the agency's work with them ('{_squash(care)}'): "
+                "this identifies the family and its children.",
+                "Remove the family's name: say 'a local family' or 'a family in our county'.")
     if found.reason == "foster-family":
         return (f"'{words}' is named as a foster or adoptive parent together with details of the children placed "
                 f"('{_squash(care)}'): together they identify the children.",

@@ -81,7 +81,7 @@ _PUBLIC_PLACE = re.compile(
     r"fairgrounds|arena|stadium|gym|ymca|ywca|shelter|pantry|building|edificio|campus|university|college|"
     r"suite|ste\.?|PO\s+Box|P\.O\.)\b", re.IGNORECASE)
 _PRIVATE_PLACE = re.compile(
-    r"\b(?:home|house|casa|hogar|residence|residencia|apartment|apt|driveway|backyard|yard|porch|lives|live|"
+    r"\b(?:home|house|(?-i:casa)|hogar|residence|residencia|apartment|apt|driveway|backyard|yard|porch|lives|live|"
     r"living|vive|viven|their\s+place|her\s+place|his\s+place)\b", re.IGNORECASE)
 _VENUE_NAME = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 

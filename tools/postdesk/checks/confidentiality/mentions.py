@@ -95,7 +95,8 @@ _NICK_CUE = re.compile(r"(?:nicknamed|known\s+as|goes\s+by|called|call\s+(?:him|
 _LIL = re.compile(r"\bLil['’]?\s+[A-Z][\w'’-]*")
 _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
-                     r"(?:s|es)?\s+(?:family|household|kids|children|siblings|twins|brothers|sisters)\b"
+                     r"(?:s|es)?\s+(?:family|household|home|house|residence|kids|children|siblings|twins|brothers|"
+                     r"sisters)\b"
                      r"|\bfamilia\s+(?P<name2>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)|\b[Tt]he\s+(?P<name3>[A-Z][^\W\d_]+?)(?:s|es)\b"
                      r"(?!\s+[A-Z])")
 _CARE_ROLES = frozenset({"casa", "gal", "caseworker", "case", "foster", "adoption", "adoptive", "birth", "kinship",

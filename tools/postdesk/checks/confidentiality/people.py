@@ -137,9 +137,11 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
                 for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
                           *lx.AGES.finditer(fields[mention.field].text),
                           *lx.GRADE.finditer(fields[mention.field].text)))
-            if details and any_care:
+            story = mention.kind == "family" and any(
+                sents.index(m.start()) == mention.sentence for m in FAMILY_SERVED.finditer(fields[mention.field].text))
+            if (details or story) and any_care:
                 cue = _closest(mention, specific or any_care)
-                served.append(Identified(mention, "foster-family", cue[0], cue[3]))
+                served.append(Identified(mention, "foster-family" if details else "family-served", cue[0], cue[3]))
             continue
         if mention.role in ("child", "relative"):
             if any_care:
@@ -173,6 +175,13 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
 
 
 FULL_NAMES_NEED_A_STORY = True
+
+
+FAMILY_SERVED = re.compile(
+    r"\b(?:hotline|investigat\w*|removed|removal|reunif\w*|reunited|custody|parental\s+rights|TPR|safety\s+plan|"
+    r"case\s*plan|family\s+treatment\s+court|l[ií]nea\s+directa|investigaci[oó]n|retirad[oa]s|reunificaci[oó]n|"
+    r"custodia)\b", re.IGNORECASE)
+"""A family's own story with the agency: a named family in the same sentence is a family served."""
 
 
 def _closest(mention: Mention, cues: Sequence[tuple[int, int, int, str]]) -> tuple[int, int, int, str]:

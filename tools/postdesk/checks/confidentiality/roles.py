@@ -199,6 +199,12 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "adult", intro
     if m := FOSTER_PARENT_BEFORE.search(before):
         return "foster-parent", m.group().strip()
+    if m := re.search(r"\b(?:her|his|their|su)\s+(?:husband|wife|spouse|partner|fianc[ée]e?|esposo|esposa|"
+                      r"pareja)\s*,?\s*$", before, re.IGNORECASE):
+        return "partner", m.group().strip(" ,")  # an adult's spouse
+    if m := re.search(r"\b(?:of\s+the\s+(?:year|month|quarter)|award\s+winner|honoree|del\s+(?:a[nñ]o|mes))\s*[:,]\s*$",
+                      before, re.IGNORECASE):
+        return "adult", m.group().strip(" ,:")  # "Adoption Specialist of the Year: Rosa Delgado-Byrne"
     if m := re.search(r"\b(?:welcome\s+to\s+the\s+team|join(?:s|ed)?\s+(?:our|the)\s+team|new\s+hires?|"
                       r"bienvenid[ao]s?\s+al\s+equipo)\s*[,:!]?\s*$", before, re.IGNORECASE):
         return "adult", m.group().strip(" ,:!")  # new staff, volunteers or foster parents joining the team
