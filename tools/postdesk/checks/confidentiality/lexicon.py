@@ -354,6 +354,25 @@ CARE_GENERIC = re.compile(
     re.IGNORECASE,
 )
 
+ADULT_WORLD = re.compile(
+    r"\b(?:retire\w*|retirement|years?\s+of\s+service|career|promot\w+|hired|award\w*|honou?r(?:ed|ee|s)\b|"
+    r"of\s+the\s+(?:year|month)|luncheon|banquet|conference|keynote|testif\w+|legislat\w+|board\s+(?:chair|member)|"
+    r"committee|association|coalition|alliance|rotary|kiwanis|lions\s+club|chamber|church|parish|congregation|"
+    r"ministry|pastor|deacon|donat\w+|sponsor\w*|grant|fundrais\w+|volunteer\w*|owner|owns|business|company|"
+    r"restaurant|store|shop|bakery|farm|dairy|employer|staff|colleague|coworker|co-worker|supervisor|manager|"
+    r"director|caseworker|investigator|specialist|coordinator|liaison|navigator|attorney|judge|officer|sheriff|"
+    r"husband|wife|spouse|grandmother\s+of|mother\s+of|father\s+of|training|trained|trainer|mentor(?:ed|s)?\b|"
+    r"licensed|jubilaci[oó]n|jubil\w+|premio|homenaje|iglesia|parroquia|negocio|due[ñn][oa]|voluntari\w+|"
+    r"don[oó]|donaron|patrocin\w+|capacitaci[oó]n|directora?|supervisora?|coordinadora?)\b",
+    re.IGNORECASE)
+"""Words of an adult's world: a named person whose sentence speaks of them (and of no child) is an adult."""
+
+CHILD_NOUN_SINGULAR = re.compile(
+    r"\b(?:child|kid|kiddo|boy|girl|son|daughter|baby|infant|toddler|teen|teenager|youth|student|grandson|"
+    r"granddaughter|nephew|niece|minor|newborn|little\s+one|young\s+(?:man|woman|lady)|"
+    r"niño|niña|hijo|hija|bebé|joven|adolescente|nieto|nieta|sobrin[oa])\b", re.IGNORECASE)
+"""A child noun: then the adult-world rule does not apply."""
+
 GREETINGS_AND_FUNCTION = frozenset("""
 our your their his her its a an one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred many

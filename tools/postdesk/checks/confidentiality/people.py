@@ -167,6 +167,8 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         # alone needs only care somewhere in the post.
         sents = per_field_sents[mention.field]
         story = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
+        if not story and _adult_world(fields[mention.field].text, sents, mention.sentence):
+            continue  # "retired after 30 years", "honored at the luncheon": an adult's sentence
         pool = story if mention.kind == "full" and FULL_NAMES_NEED_A_STORY else any_care
         if pool:
             cue = _closest(mention, near or story or specific or any_care)
@@ -175,6 +177,18 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
 
 
 FULL_NAMES_NEED_A_STORY = True
+
+
+def _adult_world(text: str, sents: Sentences, sentence: int) -> bool:
+    """The name's sentence speaks of an adult's world (work, service, awards, partners) and nothing in
+    it or the next sentence tells of a child (an age, a child noun): who is named there is an adult."""
+    start, end = sents.spans[sentence]
+    here = text[start:end]
+    following = text[end:sents.spans[sentence + 1][1]] if sentence + 1 < len(sents.spans) else ""
+    if lx.MINOR_AGE.search(here + following) or lx.GRADE.search(here + following) or \
+            lx.CHILD_NOUN_SINGULAR.search(here + following):
+        return False
+    return bool(lx.ADULT_WORLD.search(here))
 
 
 FAMILY_SERVED = re.compile(

@@ -178,7 +178,7 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
                       r"(?:to\s+)?(?:our\s+)?$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy 10th birthday to Brayden"
-    if m := re.search(r"\b(?:adopted|adopt|welcomed?\s+home|placed|reunited\s+with|CASA\s+for|advocate\s+for|"
+    if m := re.search(r"\b(?:adopted|adopt|welcomed?\s+home|placed|reunited\s+with|CASA\s+for|advocated?\s+for|"
                       r"advocates\s+for|advocating\s+for|GAL\s+for|mentor(?:ing)?\s+for|adoptaron\s+a|"
                       r"bienvenid[ao]\s+a\s+casa|abogad[ao]\s+de)\s+(?:little\s+|baby\s+|sweet\s+)?$",
                       before, re.IGNORECASE):
