@@ -109,30 +109,24 @@ def scan_fields(fields: Sequence[Field], *, policy: ConfidentialityPolicy, venue
 
     served, named_children = people.identified(texts, allowed=(*policy.allowed_names, *known_adults))
     seen: set[tuple[int, str]] = set()
-    for found in served:
-        mention = found.mention
+    reports = [(m.mention, m) for m in served] + [(m, None) for m in named_children]
+    for mention, found in reports:
         field, start, end = located(mention.field, mention.start, mention.end)
-        key = (field, lexicon.fold_phrase(mention.words))
-        if key in seen:
-            continue
-        seen.add(key)
+        if (field, lexicon.fold_phrase(mention.words)) in seen:
+            continue  # one finding per name and field: "Jayden" three times in the text is one fix
+        seen.add((field, lexicon.fold_phrase(mention.words)))
         words = fields[field].text[start:end]
+        if found is None:
+            hits.append((field, Hit(
+                "confidentiality.name-near-child", start, end,
+                f"'{words}' names a child ('{_squash(mention.cue)}'). If this child is in care or the family is "
+                "served by the agency, the post identifies them.",
+                "Prefer 'a local student' or 'a young person' to a child's name, and make sure a release is on "
+                "file.", Severity.WARNING)))
+            continue
         care_where = "" if found.care_field == mention.field else f" ({name_of(found.care_field)})"
         message, hint = _child_message(found, words, f"{found.care_words}{care_where}")
         hits.append((field, Hit("confidentiality.child-identified", start, end, message, hint)))
-    for mention in named_children:
-        field, start, end = located(mention.field, mention.start, mention.end)
-        key = (field, lexicon.fold_phrase(mention.words))
-        if key in seen:
-            continue
-        seen.add(key)
-        words = fields[field].text[start:end]
-        hits.append((field, Hit(
-            "confidentiality.name-near-child", start, end,
-            f"'{words}' names a child ('{_squash(mention.cue)}'). If this child is in care or the family is "
-            "served by the agency, the post identifies them.",
-            "Prefer 'a local student' or 'a young person' to a child's name, and make sure a release is on file.",
-            Severity.WARNING)))
     return hits
 
 
