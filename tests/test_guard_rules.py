@@ -256,3 +256,59 @@ def test_adults_partners_and_groups_in_care_are_not_errors(text):
 @pytest.mark.parametrize("text", IDENTIFYING)
 def test_children_and_families_in_new_phrasings_are_errors(text):
     assert "child-identified" in rules(text)
+
+
+# --- identifiers in shapes the corpora did not show (written after tuning, as a check on it) ---------
+
+IDENTIFIER_SHAPES = [
+    ('ssn', 'SSN 512 39 8842'),
+    ('ssn', 'ss# 512-39-8842'),
+    ('ssn', 'Soc Sec No. 512398842'),
+    ('ssn', 'social: 512.39.8842'),
+    ('ssn', 'SSN: 512/39/8842'),
+    ('ssn', 'número de seguro social 512-39-8842'),
+    ('ssn', 'his social is 512-39-8842'),
+    ('ssn', 'SSN ending in 8842'),
+    ('ssn', 'SSN xxx-xx-8842'),
+    ('ssn', '512 - 39 - 8842 is the number on the card'),
+    ('date-of-birth', 'b. 3/14/15'),
+    ('date-of-birth', 'born 3-14-2015'),
+    ('date-of-birth', 'DOB 3.14.15'),
+    ('date-of-birth', 'date of birth 14 March 2015'),
+    ('date-of-birth', 'd/o/b 03/14/2015'),
+    ('date-of-birth', 'birthdate: 2015-03-14'),
+    ('date-of-birth', 'bday 3/14/15'),
+    ('date-of-birth', 'b-day march 14th'),
+    ('date-of-birth', 'fecha de nac. 14/03/2015'),
+    ('date-of-birth', 'nacida el 14 de marzo de 2015'),
+    ('date-of-birth', 'born March 14th, 2015'),
+    ('date-of-birth', 'Born: 03-14-2015'),
+    ('date-of-birth', 'DOB March fourteenth two thousand fifteen'),
+    ('date-of-birth', 'born on 14/03/2015'),
+    ('date-of-birth', 'nació el catorce de marzo de 2015'),
+    ('date-of-birth', 'her birthday is March 14'),
+    ('date-of-birth', 'D.O.B: 3/14/2015'),
+    ('date-of-birth', 'DOB-03/14/2015'),
+    ('date-of-birth', 'birth date 3/14/2015'),
+    ('date-of-birth', 'was born 14 Mar 2015'),
+]
+NOT_IDENTIFIERS = [
+    'Born and raised in Rolla, she joined us in 1998.',
+    'The program was born on March 3, 2015.',
+    'Our office opened on March 14, 2015.',
+    'Call 573-751-4815 for info.',
+    'Room 512-39 is on the left.',
+    'Happy birthday to our agency! Founded March 14, 1974.',
+    'EIN 43-1234567',
+    'Grant no. 2101MOFOST',
+]
+
+
+@pytest.mark.parametrize(("rule", "text"), IDENTIFIER_SHAPES)
+def test_identifier_shapes(rule, text):
+    assert rule in rules(text)
+
+
+@pytest.mark.parametrize("text", NOT_IDENTIFIERS)
+def test_numbers_and_dates_that_identify_no_one(text):
+    assert rules(text) == []

@@ -30,10 +30,15 @@ class Hit:
     severity: Severity = Severity.ERROR
 
 
-_SSN = re.compile(r"\b(?!000|666|9\d\d)(?P<a>\d{3})(?P<sep>[-\s.])(?P<b>\d{2})(?P=sep)(?P<c>\d{4})\b|"
-                  r"\b(?:SSN|SS#|S\.S\.N\.|social\s+security(?:\s+(?:number|no\.?|#))?|"
-                  r"(?:n[uú]mero\s+de\s+)?seguro\s+social)\s*(?:is\s+|es\s+)?[:#]?\s*"
-                  r"(?P<d>\d{3}[-\s.]?\d{2}[-\s.]?\d{4})\b", re.IGNORECASE)
+_SSN_LABEL = (r"(?:SSN|SS\s*#|S\.S\.N\.?|soc(?:ial)?\.?\s+sec(?:urity|\.)?(?:\s+(?:number|no\.?|num\.?|#))?|"
+              r"social\s+security(?:\s+(?:number|no\.?|card|#))?|(?:n[uú]mero\s+de\s+)?seguro\s+social|"
+              r"(?:his|her|their|the\s+youth's|the\s+child's)\s+social)")
+_SSN = re.compile(r"\b(?!000|666|9\d\d)(?P<a>\d{3})(?P<sep>\s?[-./]\s?|\s)(?P<b>\d{2})(?P=sep)(?P<c>\d{4})\b|"
+                  rf"\b{_SSN_LABEL}\s*(?:is\s+|es\s+|number\s+)?[:#]?\s*"
+                  r"(?P<d>\d{3}\s*[-\s./]?\s*\d{2}\s*[-\s./]?\s*\d{4}|(?:[xX*#]{3}[-\s.]?[xX*#]{2}[-\s.]?|"
+                  r"(?:ending|ends)\s+(?:in|with)\s+|last\s+(?:four|4)\s*(?:digits\s*)?[:#]?\s*)\d{4})\b|"
+                  rf"\blast\s+(?:four|4)\s+(?:digits\s+)?of\s+(?:(?:his|her|their|the)\s+)?{_SSN_LABEL}\s*(?:is\s+)?[:#]?\s*"
+                  r"(?P<e>\d{4})\b", re.IGNORECASE)
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
@@ -52,8 +57,8 @@ _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
          rf"{_MONTH}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?|(?:the\s+)?{_DAY_WORDS})(?:,?\s+(?:\d{{4}}|{_YEAR_WORDS}))?|"
          rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|{_DAY_WORDS})\s+(?:of\s+|de\s+)?{_MONTH}"
          rf"(?:,?\s+(?:de\s+|of\s+)?(?:\d{{4}}|{_YEAR_WORDS}))?)")
-_DOB_LABEL = (r"DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s*date|birthday|b-day|bday|born(?:\s+on)?|"
-              r"fecha\s+de\s+nacimiento|f\.\s*de\s+nac\.?|naci[oó](?:\s+el)?|nacid[ao](?:\s+el)?|cumpleaños|cumple")
+_DOB_LABEL = (r"DOB|D\.O\.B\.?|d/o/b|date\s+of\s+birth|birth\s*date|birthday|b-day|bday|born(?:\s+on)?|"
+              r"b\.(?=\s*\d)|fecha\s+de\s+nac(?:imiento|\.)?|f\.\s*de\s+nac\.?|naci[oó](?:\s+el)?|nacid[ao](?:\s+el)?|cumpleaños|cumple")
 _DOB = re.compile(rf"\b(?P<label>{_DOB_LABEL})\s*(?:is|was|of|es|fue|:|-|el)?\s*(?P<date>{_DATE})\b",
                   re.IGNORECASE)
 _NOT_A_PERSON_BORN = re.compile(
@@ -94,7 +99,7 @@ def identifier_hits(text: str, policy: ConfidentialityPolicy, venue: str | None)
         return all(end <= s or start >= e for s, e in taken)
 
     for match in _SSN.finditer(text):
-        digits = re.sub(r"\D", "", match.group("d") or match.group())
+        digits = re.sub(r"\D", "", match.group("d") or match.group("e") or match.group())
         taken.append(match.span())
         yield Hit("confidentiality.ssn", *match.span(),
                   f"A Social Security number (***-**-{digits[-4:]}).",
