@@ -199,10 +199,10 @@ def _named_business(part: str) -> bool:
 
 def _looks_like_venue(part: str) -> bool:
     """'Capitol Plaza', 'Memorial Hall', 'Boone County Fairgrounds': a named place, not a town alone."""
-    from .lexicon import fold, org_words
+    from .lexicon import fold, org_words, places
 
     words = [fold(w) for w in part.split()]
-    return len(words) >= 2 and any(w in org_words() for w in words)
+    return len(words) >= 2 and " ".join(words) not in places() and any(w in org_words() for w in words)
 
 
 def _is_a_things_birthday(text: str, match: re.Match[str]) -> bool:

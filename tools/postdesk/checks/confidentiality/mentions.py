@@ -92,6 +92,9 @@ _QUOTED = re.compile(r"[\"“”‘’']\s*(?P<nick>(?:Lil['’]?\s+)?[A-Z][\w'�
 _NICK_CUE = re.compile(r"(?:nicknamed|known\s+as|goes\s+by|called|call\s+(?:him|her)|a\.?k\.?a\.?|le\s+dicen|"
                        r"apodad[oa]|little|lil['’]?|our|sweet|baby|boy|girl|guy|kid|kiddo|son|daughter|man|"
                        r"pequeñ[oa]|niñ[oa]|chiquit[oa]|el|la)\s*$", re.IGNORECASE)
+_CHILD_NICK_CUE = re.compile(r"(?:little|lil|sweet|baby|boy|girl|kid|kiddo|son|daughter|pequeñ[oa]|niñ[oa]|chiquit[oa]|"
+                             r"our)\b", re.IGNORECASE)
+"""A nickname given with a child's word ("our little 'Peanut'") is a child's; "known as 'Doc'" may be anyone's."""
 _LIL = re.compile(r"\bLil['’]?\s+[A-Z][\w'’-]*")
 _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
@@ -236,16 +239,24 @@ def _is_org(keys: Sequence[str]) -> bool:
     return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START)
 
 
+_FIGURES = re.compile(
+    r"\b(?:Mar[ií]a\s+y\s+Jos[eé]|Jos[eé]\s+y\s+Mar[ií]a|Mary\s+and\s+Joseph|Joseph\s+and\s+Mary|Ni[ñn]o\s+(?:Dios|Jes[uú]s)|"
+    r"Baby\s+Jesus|Santa\s+Claus|Reyes\s+Magos|Three\s+Kings|San\s+Nicol[aá]s|Saint\s+Nicholas|Mrs\.\s+Claus)\b")
+"""Figures of a tradition named in a post about it (the posadas' "María y José")."""
+
+
 def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *,
              lowercase_names: bool = False, not_people: list[str] | None = None,
-             places_first: bool = False) -> list[Mention]:
+             places_first: bool = False, derived: bool = False) -> list[Mention]:
     """The people named in one field."""
     found: list[Mention] = []
     titled = _title_case(text, tokens) or lowercase_names  # hashtags, slugs: capitals say nothing
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        nameish = token.capitalised or (lowercase_names and _is_given(token.key) and not _is_everyday(token.key))
+        nameish = token.capitalised or (lowercase_names and _is_given(token.key) and not _is_everyday(token.key)
+                                        and (derived or token.key not in lx.dictionary()
+                                             or lx.CHILD_BEFORE.search(text[max(0, token.start - 30):token.start])))
         if not nameish:
             i += 1
             continue
@@ -255,6 +266,8 @@ def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *
         found += _classify_run(index, text, tokens, i, j, sents, titled,
                                not_people if not_people is not None else [], places_first)
         i = j + 1
+    figures = [m.span() for m in _FIGURES.finditer(text)]
+    found = [m for m in found if not any(s <= m.start < e for s, e in figures)]
     nicknames = _nicknames(index, text, sents, [])
     found = [m for m in found if not any(n.start < m.end and m.start < n.end for n in nicknames)] + nicknames
     found += _families(index, text, sents, found)
@@ -399,7 +412,8 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
 _PLACE_KINDS = frozenset({"county", "city", "township", "parish", "district", "state", "condado", "ciudad"})
 _DEVOTION_BEFORE = re.compile(
     r"\b(?:Virgen|Se[ñn]ora|Lady|Parroquia|Iglesia|Santuario|Bas[ií]lica|Capilla|Catedral|Church|Parish|Chapel|"
-    r"Cathedral|Shrine|Feast|Fiesta|D[ií]a|Day|Saint|Santa|Santo|San|St\.?)\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|of\s+(?:the\s+)?)?$")
+    r"Cathedral|Shrine|Feast|Fiesta|D[ií]a|Day|Saint|Santa|Santo|San|St\.?|Coraz[oó]n|Heart|Sagrad[oa]|Sacred|"
+    r"Nombre|Name|Cristo|Christ|Camino|Ni[ñn]o)\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|of\s+(?:the\s+)?)?$")
 _COORDINATED_ORG = re.compile(r"^\s*(?:and|&|y)\s+(?:[A-Z][\w'’.-]*\s+){1,4}(?P<last>[A-Z][\w'’]+)")
 
 
@@ -446,7 +460,10 @@ def _nicknames(index: int, text: str, sents: Sentences, found: Sequence[Mention]
         if not is_lil and not _NICK_CUE.search(text[max(0, match.start() - 24):match.start()]):
             continue
         taken.append((start, end))
-        out.append(Mention(index, nick, start, end, sents.index(start), "nickname", True))
+        cue = _NICK_CUE.search(text[max(0, match.start() - 24):match.start()])
+        childish = is_lil or (cue and _CHILD_NICK_CUE.match(cue.group()))
+        out.append(Mention(index, nick, start, end, sents.index(start), "nickname" if childish else "name",
+                           bool(childish)))  # "call him 'Tank'": anyone's nickname, a name only with a cue
     return out
 
 

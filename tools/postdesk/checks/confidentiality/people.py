@@ -103,7 +103,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         per_field_sents.append(sents)
         tokens = tokenize(f.text)
         field_mentions = mentions(index, f.text, tokens, sents, lowercase_names=f.lowercase_names,
-                                  not_people=not_people, places_first=f.places_first)
+                                  not_people=not_people, places_first=f.places_first, derived=f.derived)
         field_mentions = [m for m in field_mentions if not _allowed(m.words, allowed_names)]
         assign_roles(f.text, field_mentions, sents)
         found += field_mentions
@@ -131,7 +131,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
             # Named foster parents and families may be thanked; with the children's details they identify them.
             sents = per_field_sents[mention.field]
             details = served_children or any(
-                abs(sents.index(m.start()) - mention.sentence) <= 1
+                abs(sents.index(m.start()) - mention.sentence) <= 1 and not mention.start <= m.start() < mention.end
                 for m in PLACED_CHILDREN.finditer(fields[mention.field].text)) or any(
                 abs(sents.index(m.start()) - mention.sentence) <= 1
                 for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
@@ -157,7 +157,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
             text = fields[mention.field].text
             pool = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
             if mention.kind == "name" and pool and not sents.is_start(mention.start, text) and not \
-                    title_case(text) and not re.search(r"[A-Z][\w'’]*\s+(?:(?:for|of|de|del|la|the|and|y|&)\s+)?$",
+                    title_case(text) and not re.search(_INSIDE_A_NAME,
                                                                 text[max(0, mention.start - 30):mention.start]) \
                     and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
                 served.append(Identified(mention, "unknown", pool[0][0], pool[0][3]))
@@ -190,6 +190,9 @@ def _adult_world(text: str, sents: Sentences, sentence: int) -> bool:
         return False
     return bool(lx.ADULT_WORLD.search(here))
 
+
+_INSIDE_A_NAME = r"[A-ZÁÉÍÓÚÑ][\w'’]*\s+(?:(?:for|of|de|del|la|las|los|el|the|and|y|&)\s+)*$"
+"""'Paws for Comfort', 'Árbol de los Ángeles': the everyday word ends a longer name."""
 
 FAMILY_SERVED = re.compile(
     r"\b(?:hotline|investigat\w*|removed|removal|reunif\w*|reunited|custody|parental\s+rights|TPR|safety\s+plan|"

@@ -36,6 +36,8 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
     for mention in found:
         if not mention.role:  # "the Delgado kids" came with its role
             mention.role, mention.cue = _own_role(text, mention)
+        elif mention.kind == "family" and (m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60])):
+            mention.role, mention.cue = "partner", m.group().strip()  # "the Okafor twins, who run the bakery"
     for _ in range(2):  # a role found by spreading may spread again ("Esteban and Carmen Delgado")
         _spread_within_people(found)
         _spread_over_lists(found)
@@ -141,8 +143,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     age = lx.ATTACHED_AGE.match(after)
     if age and int(age.group("age")) <= 17:
         return "child", f"{mention.words}{after[:age.end()].rstrip(',) ')}"
-    if m := lx.CHILD_BEFORE.search(before[-30:]):
-        return "child", m.group().strip(" ,")
+    if (m := lx.CHILD_BEFORE.search(before[-30:])) and not _FORMER.search(before[-45:]):
+        return "child", m.group().strip(" ,")  # (not "doctoral student Kwabena Asante")
     if ((m := re.search(r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                        r"fourteen|fifteen|sixteen|seventeen)[-\s](?:year|month|week)[-\s]old\s+(?:\w+\s+)?$",
                        before, re.IGNORECASE)) and not re.search(r"\d{2}", m.group()[:2] + "x")) or (
@@ -156,7 +158,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                      r"daughter|daughters|kids|children|baby|grandson|granddaughter|grandchildren|grandkids|hijos?|hijas?|"
                      r"nietos?)\b", after, re.IGNORECASE):
         return "relative", f"{mention.words}{m.group()}"
-    if m := re.match(r"^['’]s\s+(?:\w+\s+){0,2}?(adoption|placement|case\b|caseworker|case\s*worker|case\s+manager|"
+    if m := re.match(r"^['’]s\s+(?:(?:new|first|last|little|big|older|younger|baby|twin|court-appointed|foster)\s+)?"
+                     r"(adoption|placement|advocate|voice|therapist|mentor|case\b|caseworker|case\s*worker|case\s+manager|"
                      r"CASA|GAL|guardian|foster\s+(?:family|home|mom|dad|parents?)|forever\s+family|adoptive|"
                      r"birth\s+(?:mom|mother|dad|father|parents?)|reunification|custody|court|hearing|"
                      r"kinship|grandparents?|grandma|aunt|uncle|siblings?|brothers?|sisters?|new\s+family)",
@@ -188,6 +191,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     parts = _SENTENCE_BREAK.split(long_after, maxsplit=1)
     sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
     next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?)\b", rest) else ""
+    if m := _PARENTS_CASE.search(sentence_after):
+        return "relative", m.group()  # "Daniel Ochoa ... through his termination of parental rights trial"
     if m := _CAREGIVER_ACT.match(after):
         return "relative", f"{mention.words}{m.group()}"
     story = f"{sentence_after} {next_sentence}"  # "Shauna Kettering finished treatment. Her kids came home."
@@ -205,6 +210,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     if m := re.search(r"\b(?:of\s+the\s+(?:year|month|quarter)|award\s+winner|honoree|del\s+(?:a[nñ]o|mes))\s*[:,]\s*$",
                       before, re.IGNORECASE):
         return "adult", m.group().strip(" ,:")  # "Adoption Specialist of the Year: Rosa Delgado-Byrne"
+    if m := re.search(r"\b(?-i:CASA|GAL)\s*(?:volunteers?|advocates?)?\s*[,:]?\s*$", before):
+        return "adult", m.group().strip(" ,:")  # "Meet a CASA: Wendell Pruett" (not "Isabella's CASA")
     if m := re.search(r"\b(?:welcome\s+to\s+the\s+team|join(?:s|ed)?\s+(?:our|the)\s+team|new\s+hires?|"
                       r"bienvenid[ao]s?\s+al\s+equipo)\s*[,:!]?\s*$", before, re.IGNORECASE):
         return "adult", m.group().strip(" ,:!")  # new staff, volunteers or foster parents joining the team
@@ -304,6 +311,12 @@ _ANIMAL_AFTER = re.compile(
     r"mascot|perr[oa]|perrit[oa]|gat[oa]|caballo|mascota|retriever|labrador|poodle|beagle)\b", re.IGNORECASE)
 
 
+_PARENTS_CASE = re.compile(
+    r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+){0,2}?(?:termination\s+of\s+parental\s+rights|parental\s+rights|TPR|"
+    r"case\s*plan|treatment\s+plan|reunification|supervised\s+visits?|visitation\s+with|custody\s+(?:case|hearing)|"
+    r"plan\s+de\s+caso|patria\s+potestad|reunificaci[oó]n|visitas\s+supervisadas)", re.IGNORECASE)
+"""A parent's own case with the agency, said of the person just named."""
+
 _CAREGIVER_ACT = re.compile(
     r"^(?:,\s*(?:then\s+)?\d{2},)?,?\s+(?:who\s+|que\s+)?(?:has\s+|had\s+|is\s+|was\s+|now\s+)?(?:became|become|"
     r"becomes|stepped\s+up\s+as|took\s+in|takes\s+in|has\s+taken\s+in|is\s+raising|raising|cares?\s+for|cared\s+for|"
@@ -333,7 +346,8 @@ _SERVES_AS = re.compile(
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 
-_FORMER = re.compile(r"\b(?:former|ex|antigu[oa])\b", re.IGNORECASE)
+_FORMER = re.compile(r"\b(?:former|ex|antigu[oa]|graduate|doctoral|college|university|msw|bsw|phd|law|medical|"
+                     r"nursing|master'?s|social\s+work|universitari[oa])\b", re.IGNORECASE)
 """'a former foster youth' is an adult."""
 
 
