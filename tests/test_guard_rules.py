@@ -96,6 +96,13 @@ def test_a_things_birthday_is_not_a_date_of_birth():
 # --- event location and addresses ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("location", ["Casa de los Villanueva, 3308 S Kansas Ave, Springfield",
+                                      "the Smith home, 12 Elm St, Rolla", "1712 Summit St, Kansas City, MO 64108"])
+def test_a_home_as_the_event_location_is_refused(location):
+    assert [rule for _field, rule, _words in post(("the post", "Join us."), ("the event location", location))] == \
+        ["private-venue"]
+
+
 def test_a_street_address_alone_as_the_event_location_is_refused():
     found = post(("the post", "Open house for foster families on Saturday."),
                  ("the event location", "2207 Quail Hollow Ln, Nixa"))
@@ -103,7 +110,9 @@ def test_a_street_address_alone_as_the_event_location_is_refused():
 
 
 @pytest.mark.parametrize("location", ["Boone County Courthouse, 705 E Walnut St, Columbia",
-                                      "Marshfield Walmart, 1000 Spur Dr, Marshfield", "Capitol Plaza, Jefferson City"])
+                                      "Marshfield Walmart, 1000 Spur Dr, Marshfield", "Capitol Plaza, Jefferson City",
+                                      "Ronald McDonald House, 3450 Gillham Rd, Kansas City",
+                                      "Josiah's Porch, 118 S Jefferson Ave, Lebanon"])
 def test_a_named_public_venue_is_accepted(location):
     assert post(("the post", "Join us on Saturday."), ("the event location", location)) == []
 

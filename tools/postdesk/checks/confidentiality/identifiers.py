@@ -88,6 +88,11 @@ _PUBLIC_PLACE = re.compile(
 _PRIVATE_PLACE = re.compile(
     r"\b(?:home|house|(?-i:casa)|hogar|residence|residencia|apartment|apt|driveway|backyard|yard|porch|lives|live|"
     r"living|vive|viven|their\s+place|her\s+place|his\s+place)\b", re.IGNORECASE)
+_SOMEONES_HOUSE = re.compile(
+    r"\b(?:casa|hogar|home|house|residence|residencia|rancho|farm|granja)\s+(?:de|of)\s+(?:los|las|la|el|the|mi|my)?\s*"
+    r"(?:familia\s+|family\s+)?(?-i:[A-Z])", re.IGNORECASE)
+"""Someone's house named as a venue: "Casa de los Villanueva", "Home of the Okafors" (a lower-case "home" or
+"house" anywhere in the location is private too; "Ronald McDonald House" is a name)."""
 _VENUE_NAME = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 
 
@@ -176,6 +181,7 @@ def location_hits(location: str, policy: ConfidentialityPolicy) -> Iterator[Hit]
     named = [p for p in parts if (_VENUE_NAME.search(p) and _PUBLIC_PLACE.search(p)) or _looks_like_venue(p)
              or _named_business(p)]
     private = [m for m in _PRIVATE_PLACE.finditer(location) if m.group()[:1].islower()]  # "Josiah's Porch" is a name
+    private += list(_SOMEONES_HOUSE.finditer(location))
     if named and not private:
         return
     yield Hit("confidentiality.private-venue", match.start(), match.end(),

@@ -100,6 +100,8 @@ _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
                      r"(?:s|es)?\s+(?:family|household|home|house|residence|kids|children|siblings|twins|brothers|"
                      r"sisters)\b"
+                     r"|\b(?:los|las)\s+(?:hermanos|hermanas|hermanitos|hermanitas|niños|niñas|gemelos|gemelas|primos)\s+"
+                     r"(?P<name4>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)"
                      r"|\bfamilia\s+(?P<name2>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)|\b[Tt]he\s+(?P<name3>[A-Z][^\W\d_]+?)(?:s|es)\b"
                      r"(?!\s+[A-Z])")
 _CARE_ROLES = frozenset({"casa", "gal", "caseworker", "case", "foster", "adoption", "adoptive", "birth", "kinship",
@@ -470,7 +472,7 @@ def _nicknames(index: int, text: str, sents: Sentences, found: Sequence[Mention]
 def _families(index: int, text: str, sents: Sentences, found: Sequence[Mention]) -> list[Mention]:
     out = []
     for match in _FAMILY.finditer(text):
-        group = "name" if match.group("name") else "name2" if match.group("name2") else "name3"
+        group = next(g for g in ("name", "name2", "name3", "name4") if match.group(g))
         surname = match.group(group)
         key = lx.fold(surname)
         if group == "name3" and key not in lx.surnames():
@@ -479,10 +481,10 @@ def _families(index: int, text: str, sents: Sentences, found: Sequence[Mention])
         if key in lx.GREETINGS_AND_FUNCTION or key in lx.org_words() or lx.CARE_GENERIC.fullmatch(surname) or (
                 key not in lx.surnames() and everyday):
             continue
-        start = match.start(group)
+        start = match.start(group) if group != "name4" else match.start()
         words = text[start:match.end()].strip()
-        role, cue = ("child", words) if re.search(r"(?:kids|children|siblings|twins|brothers|sisters)$", words) \
-            else ("", "")
+        children = re.search(r"(?:kids|children|siblings|twins|brothers|sisters)$", words) or group == "name4"
+        role, cue = ("child", words) if children else ("", "")
         same = [m for m in found if m.start <= start < m.end]
         for m in same:  # "the Okonkwo family": a family, not an unknown word
             m.kind, m.strong, m.words, m.end, m.role, m.cue = "family", True, words, match.end(), role, cue

@@ -175,7 +175,9 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                      after, re.IGNORECASE):
         return "child", f"{mention.words}{m.group()}"
     if m := re.search(r"\b(?:(?:guardian|guardi[aá]n|tutor)\s+ad\s+litem|CASA|abogad[oa]|caseworker|trabajador[a]?"
-                      r"\s+social|case\s+manager)\s+(?:de|for|of|del)\s+$", before, re.IGNORECASE):
+                      r"\s+social|case\s+manager|adopci[oó]n|reunificaci[oó]n|caso|custodia|colocaci[oó]n|expediente|"
+                      r"audiencia|familia\s+de\s+crianza|adoption|reunification|placement|custody|case|hearing)\s+"
+                      r"(?:de|for|of|del)\s+$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"
     if m := re.search(r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
