@@ -64,7 +64,7 @@ _DOB = re.compile(rf"\b(?P<label>{_DOB_LABEL})\s*(?:is|was|of|es|fue|:|-|el)?\s*
 _NOT_A_PERSON_BORN = re.compile(
     r"\b(?:idea|program|programme|project|initiative|tradition|event|campaign|gallery|organi[sz]ation|feria|"
     r"programa|proyecto|iniciativa|tradici[oó]n|evento|campaña|fiesta|celebraci[oó]n|ministerio|grupo|"
-    r"partnership|alliance|alianza|this|esta|este|it|which)\b[^.!?]{0,40}$",
+    r"partnership|alliance|alianza)\b[^.!?]{0,40}$|\b(?:this|esta|este|it|which|que)\s+(?:\w+\s+)?(?:was\s+|fue\s+)?$",
     re.IGNORECASE,
 )
 """'The idea was born on 6 January 2019': a thing's birthday is no one's date of birth."""

@@ -199,7 +199,9 @@ gallery heart hearts project press news radio tv magazine times tribune herald g
 cave caves trail trails springs spring lakes forest garden gardens zoo theater theatre cinema brewery winery
 ranch estates apartments corner collective alliance circle network foundation's parish temple synagogue mosque
 congregation tabernacle assembly baptist methodist lutheran presbyterian catholic episcopal pentecostal
-nazarene adventist christian community family families kids children youth parents
+nazarene adventist christian community family families kids children youth parents courier star democrat
+missourian leader dispatch record register sentinel standard examiner chronicle review monitor post bulletin daily
+weekly news-leader post-dispatch courier-star
 """.split())
 """A capitalised run that ends with one of these is a place, event or organisation, not a person."""
 
@@ -358,7 +360,8 @@ ADULT_WORLD = re.compile(
     r"\b(?:retire\w*|retirement|years?\s+of\s+service|career|promot(?:ed|ion)|hired|award\w*|honoree|"
     r"of\s+the\s+(?:year|month)|luncheon|banquet|keynote|testif\w+|legislat\w+|board\s+(?:chair|member)|owner|owns|"
     r"business|company|employer|colleagues?|co-?workers?|husband|wife|spouse|jubilaci[oó]n|jubil\w+|premio|homenaje|"
-    r"negocio|due[ñn][oa]|esposo|esposa)\b", re.IGNORECASE)
+    r"negocio|due[ñn][oa]|esposo|esposa|master'?s|bachelor'?s|degree|doctorate|msw|bsw|phd|caseload|licenciatura|"
+    r"maestr[ií]a)\b", re.IGNORECASE)
 """Words of an adult's world: a named person whose sentence speaks of them (and of no child) is an adult."""
 
 CHILD_NOUN_SINGULAR = re.compile(

@@ -89,12 +89,15 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "sra", "sr
                             "num", "dra", "ing", "licda"})
 _QUOTED = re.compile(r"[\"“”‘’']\s*(?P<nick>(?:Lil['’]?\s+)?[A-Z][\w'’.-]{0,14}(?:\s[A-Z][\w'’.-]{0,14})?)"
                      r"\s*[\"“”’']")
-_NICK_CUE = re.compile(r"(?:nicknamed|known\s+as|goes\s+by|called|call\s+(?:him|her)|a\.?k\.?a\.?|le\s+dicen|"
-                       r"apodad[oa]|little|lil['’]?|our|sweet|baby|boy|girl|guy|kid|kiddo|son|daughter|man|"
+_NICK_CUE = re.compile(r"(?:nicknamed|known\s+(?:\w+\s+){0,4}?as|goes\s+by|called|call\s+(?:him|her)|a\.?k\.?a\.?|"
+                       r"le\s+dicen|apodad[oa]|little|lil['’]?|our|sweet|baby|boy|girl|guy|kid|kiddo|son|daughter|man|"
                        r"pequeñ[oa]|niñ[oa]|chiquit[oa]|el|la)\s*$", re.IGNORECASE)
 _CHILD_NICK_CUE = re.compile(r"(?:little|lil|sweet|baby|boy|girl|kid|kiddo|son|daughter|pequeñ[oa]|niñ[oa]|chiquit[oa]|"
                              r"our)\b", re.IGNORECASE)
 """A nickname given with a child's word ("our little 'Peanut'") is a child's; "known as 'Doc'" may be anyone's."""
+_CHILD_BEFORE_NICKNAME = re.compile(r"\b\d{1,2}[-\s]year[-\s]old\b|\b(?:boy|girl|kid|child|toddler|baby|teen)\b",
+                                    re.IGNORECASE)
+"""'a 10-year-old known around the office as "Scooter"': the nickname is a child's."""
 _LIL = re.compile(r"\bLil['’]?\s+[A-Z][\w'’-]*")
 _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
@@ -241,6 +244,18 @@ def _is_org(keys: Sequence[str]) -> bool:
     return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START)
 
 
+_QUOTED_TITLE = re.compile(r"[\"“]([A-Z][^\"“”\n.!?]{2,60}?)[\"”]")
+
+
+def _is_a_title(quoted: str) -> bool:
+    """'Mornings with Mitch', 'Hope for Harper': a quoted title of a show, a book or a campaign (three to
+    six words, capitals on the words that matter, no verb of speech), not a quotation of what someone said."""
+    words = quoted.split()
+    if not 3 <= len(words) <= 6 or lx.fold(words[0]) in lx.given_names():
+        return False
+    small = {"with", "for", "of", "the", "and", "a", "an", "in", "on", "at", "to", "de", "la", "el", "y", "los", "las"}
+    return all(w[:1].isupper() or w.lower() in small for w in words)
+
 _FIGURES = re.compile(
     r"\b(?:Mar[ií]a\s+y\s+Jos[eé]|Jos[eé]\s+y\s+Mar[ií]a|Mary\s+and\s+Joseph|Joseph\s+and\s+Mary|Ni[ñn]o\s+(?:Dios|Jes[uú]s)|"
     r"Baby\s+Jesus|Santa\s+Claus|Reyes\s+Magos|Three\s+Kings|San\s+Nicol[aá]s|Saint\s+Nicholas|Mrs\.\s+Claus)\b")
@@ -268,7 +283,8 @@ def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *
         found += _classify_run(index, text, tokens, i, j, sents, titled,
                                not_people if not_people is not None else [], places_first)
         i = j + 1
-    figures = [m.span() for m in _FIGURES.finditer(text)]
+    figures = [m.span() for m in _FIGURES.finditer(text)] + [
+        m.span() for m in _QUOTED_TITLE.finditer(text) if _is_a_title(m.group(1))]
     found = [m for m in found if not any(s <= m.start < e for s, e in figures)]
     nicknames = _nicknames(index, text, sents, [])
     found = [m for m in found if not any(n.start < m.end and m.start < n.end for n in nicknames)] + nicknames
@@ -459,11 +475,12 @@ def _nicknames(index: int, text: str, sents: Sentences, found: Sequence[Mention]
             continue
         nick = text[start:end]
         is_lil = nick.lower().startswith("lil")
-        if not is_lil and not _NICK_CUE.search(text[max(0, match.start() - 24):match.start()]):
+        if not is_lil and not _NICK_CUE.search(text[max(0, match.start() - 40):match.start()]):
             continue
         taken.append((start, end))
-        cue = _NICK_CUE.search(text[max(0, match.start() - 24):match.start()])
-        childish = is_lil or (cue and _CHILD_NICK_CUE.match(cue.group()))
+        cue = _NICK_CUE.search(text[max(0, match.start() - 40):match.start()])
+        childish = is_lil or (cue and _CHILD_NICK_CUE.match(cue.group())) or bool(
+            _CHILD_BEFORE_NICKNAME.search(text[max(0, match.start() - 50):match.start()]))
         out.append(Mention(index, nick, start, end, sents.index(start), "nickname" if childish else "name",
                            bool(childish)))  # "call him 'Tank'": anyone's nickname, a name only with a cue
     return out

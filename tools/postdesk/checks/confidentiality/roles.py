@@ -298,6 +298,7 @@ _PARTNER_AFTER = re.compile(
     r"\s*(?:,|\(|at|:)?\s*(?:\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}|[\w.+-]+@[\w-]+\.[\w.]+))", re.IGNORECASE)
 """A business or team of theirs, or their phone or e-mail, right after a name: a partner or staff."""
 _FOR_SERVICE = (r"\s*,?\s*(?:,\s*)?for\s+(?:organi[sz]ing|hosting|donating|volunteering|leading|coordinating|baking|"
+                r"showing\s+up|being\s+there|advocating|standing\s+up|mentoring|teaching|fostering|serving|"
                 r"cooking|catering|running|sponsoring|collecting|delivering|building|sewing|knitting|driving|"
                 r"your\s+(?:service|work|hard\s+work|dedication|generosity|leadership|donation|gift|time)|all\s+you\s+do)")
 """Thanked for an adult's service: "Thanks Maria for organizing!"."""
