@@ -318,7 +318,7 @@ CARE_SPECIFIC = re.compile(
     r"(?:his|her|their|your)\s+(?:new\s+|current\s+|first\s+|last\s+|next\s+)?(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
     r"adoptive|birth\s+(?:mom|mother|dad|father|parents?)|bio\s+(?:mom|dad))|"
     r"abused|neglected|maltreated|(?:abuse|neglect)\s+(?:case|report|allegations?)|"
-    r"safety\s+plan|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"
+    r"safety\s+plan|gotcha\s+day|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"
     r"(?:came|come|coming|returned|went|going|are\s+back|were\s+returned)\s+home|\bTLP\b|\bILP\b|(?:family\s+)?treatment\s+court|drug\s+court|(?:came|come|coming|went|going)\s+home\s+from\s+(?:foster\s+)?care|emergency\s+placement|"
     r"placement\s+of\s+(?:a|an|the|two|three|four|\d+)\s+|(?:report|reporte)\s+(?:of|de)\s+(?:abuse|neglect|abuso|"
     r"negligencia|maltrato)|(?:abuse|neglect)\s+(?:report|investigation|hotline)|guardi[aá]n\s+ad\s+litem|ad\s+litem|"
@@ -387,7 +387,8 @@ estos estas ese esa hoy mañana gracias felicidades bienvenidos feliz muchas muc
 que quien como cuando donde si no sr sra dr lic st pm am monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december lunes martes miercoles
 jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
-diciembre ed edu dia xin chao aloha shalom namaste salaam salam marhaba konnichiwa annyeong jambo habari bonjour
+diciembre ed edu dia day night xin chao aloha shalom namaste salaam salam marhaba konnichiwa annyeong jambo habari
+bonjour
 merci danke omg lol
 """.split())
 """Words that start sentences or greetings in capitals: never the first word of a name."""

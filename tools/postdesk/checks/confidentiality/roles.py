@@ -139,6 +139,9 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     after = flat[mention.end:mention.end + 90]
     long_after = flat[mention.end:mention.end + 240]
     near_after = after[:40]
+    parts = _SENTENCE_BREAK.split(long_after, maxsplit=1)
+    sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+    next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?)\b", rest) else ""
     # Served first: an attached age, a child noun, a relative's role, care events of theirs.
     age = lx.ATTACHED_AGE.match(after)
     if age and int(age.group("age")) <= 17:
@@ -183,6 +186,12 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
                       r"(?:to\s+)?(?:our\s+)?$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy 10th birthday to Brayden"
+    if m := re.search(r"\b(?:gotcha\s+day|(?:gifts?|presents?|wish(?:es)?|cards?|toys?|a\s+(?:forever\s+)?"
+                      r"(?:home|family))\s+for)\s*,?\s*$", before, re.IGNORECASE):
+        return "child", f"{m.group()}{mention.words}"  # "Happy Gotcha Day Aurora", "#GiftsForLuz"
+    if next_sentence and (m := re.match(r"\s*(?:He|She|They)\s+(?:is|was|'s|turned|turns|just\s+turned)\s+(\d{1,2})\b",
+                                        next_sentence)) and int(m.group(1)) <= 17:
+        return "child", m.group().strip()  # "Will just picked up his first paycheck. He is 17, ..."
     if m := re.search(r"\b(?:adopted|adopt|welcomed?\s+home|placed|reunited\s+with|CASA\s+for|advocated?\s+for|"
                       r"advocates\s+for|advocating\s+for|GAL\s+for|mentor(?:ing)?\s+for|adoptaron\s+a|"
                       r"bienvenid[ao]\s+a\s+casa|abogad[ao]\s+de)\s+(?:little\s+|baby\s+|sweet\s+)?$",
@@ -190,9 +199,6 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "child", f"{m.group()}{mention.words}"
     if mention.kind in ("initials", "nickname"):
         return "child", mention.words
-    parts = _SENTENCE_BREAK.split(long_after, maxsplit=1)
-    sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
-    next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?)\b", rest) else ""
     if m := _PARENTS_CASE.search(sentence_after):
         return "relative", m.group()  # "Daniel Ochoa ... through his termination of parental rights trial"
     if m := _CAREGIVER_ACT.match(after):
