@@ -182,7 +182,7 @@ def _is_unknown_proper(key: str) -> bool:
 
 
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|from|near|around|across|outside|inside|through|visit|visits|visiting|serving|serves|"
+    r"\b(?:in|at|from|near|around|across|outside|inside|through|between|among|visit|visits|visiting|serving|serves|"
     r"en|desde|hacia|cerca\s+de|towns?\s+of|city\s+of|ciudad\s+de|pueblo\s+de|condado\s+de)\s+$",
     re.IGNORECASE)
 """Words before a place: "in Eugene", "visiting Ava". Not "to" or "de" ("congratulations to Zion",
@@ -244,6 +244,8 @@ def _is_org(keys: Sequence[str]) -> bool:
     return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START)
 
 
+_NICKNAME_AFTER = re.compile(r"\b(?P<nick>[A-Z][\w'’-]{1,15})\s*\(\s*(?:his|her|their|su)\s+(?:nickname|apodo)")
+
 _QUOTED_TITLE = re.compile(r"[\"“]([A-Z][^\"“”\n.!?]{2,60}?)[\"”]")
 
 
@@ -283,6 +285,10 @@ def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *
         found += _classify_run(index, text, tokens, i, j, sents, titled,
                                not_people if not_people is not None else [], places_first)
         i = j + 1
+    for match in _NICKNAME_AFTER.finditer(text):  # "Boo (her nickname - she insisted we use it!)"
+        if not any(m.start <= match.start() < m.end for m in found):
+            found.append(Mention(index, match.group("nick"), match.start(), match.end("nick"),
+                                 sents.index(match.start()), "nickname", True))
     figures = [m.span() for m in _FIGURES.finditer(text)] + [
         m.span() for m in _QUOTED_TITLE.finditer(text) if _is_a_title(m.group(1))]
     found = [m for m in found if not any(s <= m.start < e for s, e in figures)]
@@ -396,6 +402,7 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
     elif _is_given(head):
         everyday = _is_everyday(head)
         full = len(rest) >= 2 and (rkeys[1] in lx.surnames() or rkeys[1] in lx.given_names()
+                                   or any(p in lx.surnames() for p in rkeys[1].split("-") if p)
                                    or _is_unknown_proper(rkeys[1]))
         if full and everyday and _is_everyday(rkeys[1]):
             full = False  # "Holiday Magic", "Hope Chest": two everyday words

@@ -174,6 +174,7 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                      r"came\s+into|entered|aged\s+out|aging\s+out|in\s+(?:foster|state|our|kinship)\s+care|"
                      r"in\s+care|living\s+with|lives\s+with|staying\s+with|went\s+home|going\s+home|"
                      r"returned\s+home|moved\s+in\s+with|spent\s+\w+\s+(?:years?|months?)\s+in|adoptad[ao]|"
+                     r"(?:lived|been|stayed)\s+in\s+(?:\w+\s+)?(?:placements|foster\s+homes|group\s+homes)|"
                      r"reunid[ao]|lleg[oó]\s+a|entr[oó]\s+(?:a|al)|vive\s+con|en\s+(?:un\s+)?hogar|en\s+cuidado)",
                      after, re.IGNORECASE):
         return "child", f"{mention.words}{m.group()}"
@@ -210,6 +211,10 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     # Then the adult's cues.
     if intro := _list_intro(text, mention.start):
         return "adult", intro
+    if m := _INLINE_LIST_INTRO.search(re.split(r"(?<=[.!?])\s+", flat[max(0, mention.start - 300):mention.start])[-1]):
+        return "adult", m.group("intro")  # "Big thanks to our IT team - Raj, Cody and Ximena", "New hires: ..."
+    if m := _UNIT_IN_PARENTHESES.match(after):
+        return "adult", m.group().strip()  # "Jolene Two Hawks (Adoption, Poplar Bluff)"
     if m := FOSTER_PARENT_BEFORE.search(before):
         return "foster-parent", m.group().strip()
     if m := re.search(r"\b(?:her|his|their|su)\s+(?:husband|wife|spouse|partner|fianc[ée]e?|esposo|esposa|"
@@ -231,7 +236,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "adult", m.group(1)  # "our new foster care supervisor, Angela Brooks"
     clause_before = _clause_before(before)
     m = re.search(r"([\w'’]+)\s+(?:de|del|of|for|para)\s*$", clause_before)
-    if m and lx.fold(m.group(1)) in lx.TITLES:  # "la maestra de Jazmín": Jazmín is the teacher's pupil
+    if m and lx.fold(m.group(1)) in _CARERS_OF_CHILDREN and _is_given_name(mention.words):
+        # "la maestra de Jazmín": Jazmín is the teacher's pupil (not "owner of Phở Saigon")
         return "child", f"{m.group()}{mention.words}"
     for word in reversed(re.findall(r"[\w'’]+", clause_before)[-3:]):
         if lx.fold(word) in lx.TITLES or lx.fold(word) in lx.HONORIFICS:
@@ -355,6 +361,29 @@ _SERVES_AS = re.compile(
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 
+_INLINE_LIST_INTRO = re.compile(
+    r"(?P<intro>\b(?:team|staff|hires|volunteers|crew|committee|board|panel|panelists|honorees|winners|speakers|"
+    r"presenters|trainers|graduates\s+of\s+our\s+academy|equipo|personal)\b[^.!?:\-–—]{0,30})\s*[:\-–—]\s*"
+    r"(?:[^.!?:]*?(?:,|\band\b|\by\b)\s*)*$", re.IGNORECASE)
+"""A name in a list introduced as a team, staff or winners, in the same sentence."""
+_UNIT_IN_PARENTHESES = re.compile(
+    r"^\s*\((?:hotline|intake|adoptions?|legal|licensing|finance|payroll|accounting|IT|HR|human\s+resources|"
+    r"investigations?|older\s+youth|family[-\s]centered\s+services|kinship|foster\s+care|recruitment|training|"
+    r"administration|communications|[\w -]{0,20}\s(?:unit|office|region|team|division))"
+    r"(?:,\s*[A-Z][\w .'-]{1,30})?\)", re.IGNORECASE)
+"""'(Adoption, Poplar Bluff)', '(Hotline)': a unit, and perhaps an office, after a staff member's name."""
+
+_CARERS_OF_CHILDREN = frozenset({"maestra", "maestro", "teacher", "caseworker", "worker", "tutor", "tutora", "coach",
+                                 "mentor", "therapist", "counselor", "counsellor", "advocate", "abogado", "abogada",
+                                 "principal", "nurse", "pediatrician", "pediatra", "entrenador", "entrenadora",
+                                 "consejera", "consejero", "gal", "litem"})
+"""Adults who care for a child: "the teacher of X" makes X a child, "the owner of X" does not."""
+
+
+def _is_given_name(words: str) -> bool:
+    return lx.fold(words.split()[0]) in lx.given_names()
+
+
 _FORMER = re.compile(r"\b(?:former|ex|antigu[oa]|graduate|doctoral|college|university|msw|bsw|phd|law|medical|"
                      r"nursing|master'?s|social\s+work|universitari[oa])\b", re.IGNORECASE)
 """'a former foster youth' is an adult."""
@@ -400,7 +429,8 @@ _single_newlines = re.compile(r"(?<!\n)\n(?!\n)")
 def _role_after(after: str) -> tuple[str, str] | None:
     """A role in apposition after a name: "Grace Kimura, our regional recruitment specialist", "Olga
     Petrović, promoted to Circuit Manager", "Rick Stahl (owner of Stahl Hardware)"."""
-    m = re.match(r"^\s*(?:,|\(|[-–—]\s|,?\s+(?:is|was|are|were|as|who\s+is|who\s+was|es|fue|son|como)\b)", after)
+    m = re.match(r"^\s*(?:,|\(|[-–—]\s|,?\s+(?:is|was|are|were|as|who\s+is|who\s+was|will\s+be|to\s+be|es|fue|son|"
+                 r"como|ser[aá])\b)", after)
     if not m:
         return None
     clause = re.split(r"[.;:!?)\n]|,\s+(?:and|y)\b|\s+(?:and|y)\s+(?:his|her|their|su)\b", after[m.end():],
