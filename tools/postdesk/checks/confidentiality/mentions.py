@@ -88,7 +88,7 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "sra", "sr
                             "jul", "aug", "sep", "sept", "oct", "nov", "dec", "lic", "lt", "fr", "msgr", "núm",
                             "num", "dra", "ing", "licda"})
 _QUOTED = re.compile(r"[\"“”‘’']\s*(?P<nick>(?:Lil['’]?\s+)?[A-Z][\w'’.-]{0,14}(?:\s[A-Z][\w'’.-]{0,14})?)"
-                     r"\s*[\"“”’']")
+                     r"\s*[,.!?]?\s*[\"“”’']")
 _NICK_CUE = re.compile(r"(?:nicknamed|known\s+(?:\w+\s+){0,4}?as|goes\s+by|called|call\s+(?:him|her)|a\.?k\.?a\.?|"
                        r"le\s+dicen|apodad[oa]|little|lil['’]?|our|sweet|baby|boy|girl|guy|kid|kiddo|son|daughter|man|"
                        r"pequeñ[oa]|niñ[oa]|chiquit[oa]|el|la)\s*$", re.IGNORECASE)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as lx
 from .mentions import Mention, Sentences, mentions, title_case, tokenize
-from .roles import EXEMPT, PLACED_CHILDREN, assign_roles
+from .roles import EXEMPT, PLACED_CHILDREN, assign_roles, spread_over_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,17 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         words = lx.fold_phrase(m.words).split()
         if not m.role and len(words) >= 2 and any(f" {words[-1]} " in p for p in padded):
             m.role, m.cue = "partner", next(p.strip() for p in padded if f" {words[-1]} " in p)
+    # A person named in a sentence of an adult's world and of no child, with no care story beside
+    # it, is an adult: that holds for the same name in the title and the other sentences too.
+    specific_spans = [(c[0], c[1]) for c in care_context(fields).specific]
+    for m in found:
+        if m.role or m.kind not in ("name", "full", "unknown"):
+            continue
+        sents = per_field_sents[m.field]
+        story = any(f == m.field and abs(sents.index(s) - m.sentence) <= 1 for f, s in specific_spans)
+        if not story and _adult_world(fields[m.field].text, sents, m.sentence):
+            m.role, m.cue = "partner", "an adult's sentence"
+    spread_over_names(found)
     _spread_across_fields(found)
     care = care_context(fields)
     any_care = care.any
@@ -167,8 +178,6 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         # alone needs only care somewhere in the post.
         sents = per_field_sents[mention.field]
         story = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
-        if not story and _adult_world(fields[mention.field].text, sents, mention.sentence):
-            continue  # "retired after 30 years", "honored at the luncheon": an adult's sentence
         pool = story if mention.kind == "full" and FULL_NAMES_NEED_A_STORY else any_care
         if pool:
             cue = _closest(mention, near or story or specific or any_care)

@@ -79,6 +79,10 @@ def _spread_over_lists(found: list[Mention]) -> None:
                 m.role, m.cue = source.role, source.cue
 
 
+def spread_over_names(found: list[Mention]) -> None:
+    _spread_over_names(found)
+
+
 def _spread_over_names(found: list[Mention]) -> None:
     """Later mentions of the same name share its role ("Thank you, Dana!"); a served role found for
     one mention ("Loretta, then 68, became their kinship placement") overrides a weak adult cue
@@ -175,6 +179,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                      r"in\s+care|living\s+with|lives\s+with|staying\s+with|went\s+home|going\s+home|"
                      r"returned\s+home|moved\s+in\s+with|spent\s+\w+\s+(?:years?|months?)\s+in|adoptad[ao]|"
                      r"(?:lived|been|stayed)\s+in\s+(?:\w+\s+)?(?:placements|foster\s+homes|group\s+homes)|"
+                     r"arrived\s+(?:at\s+(?:our|her|his|their)\s+(?:home|house|door)|with\s+(?:a|her|his)\s+(?:\w+\s+)?"
+                     r"(?:trash\s+bag|garbage\s+bag|backpack|bag))|"
                      r"reunid[ao]|lleg[oó]\s+a|entr[oó]\s+(?:a|al)|vive\s+con|en\s+(?:un\s+)?hogar|en\s+cuidado)",
                      after, re.IGNORECASE):
         return "child", f"{mention.words}{m.group()}"
@@ -266,6 +272,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     if m := re.match(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’-]+)*\s*,\s*(?:thank\s+you|thanks|gracias)\b", after,
                      re.IGNORECASE):
         return "partner", m.group().strip(" ,")  # "Hung and Mai, thank you for ..."
+    if m := _RETIRES.match(after):
+        return "adult", m.group().strip()  # "Mildred 'Millie' Vaughn-Tabor is retiring"
     if (m := lx.ADULT_ACTS.match(after)) and not _OWN_CARE_STORY.search(sentence_after) and (
             mention.kind != "name" or re.match(r"\W{0,3}(?:and|&|y)\s", after)):
         return "partner", m.group().strip()  # "Marvin and Edna Schaefer donated" (not "Kenji gave the judge")
@@ -383,6 +391,8 @@ _CARERS_OF_CHILDREN = frozenset({"maestra", "maestro", "teacher", "caseworker", 
 def _is_given_name(words: str) -> bool:
     return lx.fold(words.split()[0]) in lx.given_names()
 
+
+_RETIRES = re.compile(r"^\s*,?\s*(?:who\s+)?(?:is|was|will\s+be|has|had)?\s*(?:retir\w+|se\s+jubil\w+)", re.IGNORECASE)
 
 _FORMER = re.compile(r"\b(?:former|ex|antigu[oa]|graduate|doctoral|college|university|msw|bsw|phd|law|medical|"
                      r"nursing|master'?s|social\s+work|universitari[oa])\b", re.IGNORECASE)
