@@ -130,7 +130,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if match.start() <= start:
             continue
         before = text[start:match.start()].rstrip("\"'”’)]")
-        last_word = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.split() else ""
+        last_word = re.split(r"[\s\-–/]", before)[-1].lower().rstrip(".") if before.split() else ""
         if "\n" not in match.group() and "." in match.group()[:1] + before[-1:] and (
                 last_word in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.?){1,3}", last_word)):
             continue  # "Ms. Lopez", "J. Smith", "J.T. is": not the end of a sentence
@@ -291,6 +291,8 @@ def mentions(index: int, text: str, tokens: Sequence[Token], sents: Sentences, *
                                  sents.index(match.start()), "nickname", True))
     figures = [m.span() for m in _FIGURES.finditer(text)] + [
         m.span() for m in _QUOTED_TITLE.finditer(text) if _is_a_title(m.group(1))]
+    if not_people is not None:  # the same title elsewhere in the post, unquoted, is the title too
+        not_people += [lx.fold_phrase(text[s:e].strip("\"“” ")) for s, e in figures]
     found = [m for m in found if not any(s <= m.start < e for s, e in figures)]
     nicknames = _nicknames(index, text, sents, [])
     found = [m for m in found if not any(n.start < m.end and m.start < n.end for n in nicknames)] + nicknames
