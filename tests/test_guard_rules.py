@@ -321,3 +321,38 @@ def test_identifier_shapes(rule, text):
 @pytest.mark.parametrize("text", NOT_IDENTIFIERS)
 def test_numbers_and_dates_that_identify_no_one(text):
     assert rules(text) == []
+
+
+# --- roles said in the many ways staff and partners are named ----------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Big thanks to our IT team - Raj Venkataraman, Cody Birdsong and Ximena Quispe - who moved the hotline "
+    "to the new platform.",
+    "New hires this month: Jolene Two Hawks (Adoption, Poplar Bluff) and Dmitri Okafor (Legal, St. Louis). "
+    "Welcome to the foster care family!",
+    'After 38 years, Mildred "Millie" Vaughn-Tabor is retiring. Millie, the hotline will miss you.',
+    "Congratulations to Ngọc Anh Phạm, who earned her Master of Social Work from the University of "
+    "Missouri-St. Louis while carrying a full caseload in foster care. We are lucky to have you, Anh.",
+    "After 30 years as a Children's Division investigator, Dwayne Pettis is hanging up his keys. "
+    "Dwayne answered hotline reports at 2 a.m. for decades.",
+    "Adoption Specialist of the Year: Rosa Delgado-Byrne (Morgan County).",
+    "Please welcome Tamika Rowe, who has been promoted to Circuit Manager. Tamika started in foster care.",
+])
+def test_staff_named_in_lists_parentheses_and_careers_are_adults(text):
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "¡Hoy se finalizó la adopción de Milagros en el juzgado!",
+    "La tutora ad litem acompañó a los hermanos Quispe en cada audiencia.",
+    "Our investigator met Officer Cole at the Kowalczyk home after the hotline report.",
+    "We're cheering for Mackenzie today! After two years in out-of-home care she is going home to her mom.",
+    "Kaden just picked up his first paycheck! He is 17 and lives with his grandmother.",
+])
+def test_children_and_families_in_spanish_in_homes_and_through_pronouns(text):
+    assert rules(text) == ["child-identified"]
+
+
+def test_a_missouri_town_that_is_also_a_name_is_the_town_where_a_place_is_expected():
+    assert rules("Foster parent training in Mackenzie on Tuesday.") == []
+    assert rules("Foster parent info night in Joplin. Bring a friend!") == []

@@ -347,7 +347,8 @@ AGES = re.compile(r"\b(?:ages?|edades|de)\s+\d{1,2}(?:\s*(?:-|to|and|y|,)\s*\d{1
 
 GROUP_IN_CARE = re.compile(
     r"\b(?:kids|children|youth|teens|teenagers|families|students|young\s+people|those|people|boys|girls|siblings|"
-    r"infants|babies|every\s+child|any\s+child|each\s+child|\d[\d,]*|ni[ñn]os|j[oó]venes|familias)\s+(?:who\s+are\s+|"
+    r"infants|babies|every\s+child|any\s+child|each\s+child|\d[\d,]*|ni[ñn]os|j[oó]venes|familias|caseload|career|"
+    r"work|works|worked|working|job|years|experience|decades?|unit|team|staff|specialist)\s+(?:who\s+are\s+|"
     r"currently\s+|now\s+|que\s+est[aá]n\s+)?(?:in|en)\s+(?:foster\s+|state\s+|our\s+|out[-\s]of[-\s]home\s+|kinship\s+|"
     r"protective\s+)?(?:care|custody|cuidado)", re.IGNORECASE)
 """Children *in care* as a group ("kids in foster care"): care in general, not one child's story."""
