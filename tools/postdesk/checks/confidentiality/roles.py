@@ -38,6 +38,10 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
             mention.role, mention.cue = _own_role(text, mention)
         elif mention.kind == "family" and (m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60])):
             mention.role, mention.cue = "partner", m.group().strip()  # "the Okafor twins, who run the bakery"
+    surnamed = {lx.fold(m.words.split()[0]) for m in found if len(m.words.split()) >= 2}
+    for mention in found:  # "J.R." after "J.R. Whitaker of Whitaker Insurance" is the sponsor, not a child
+        if mention.kind == "initials" and mention.cue == mention.words and lx.fold(mention.words) in surnamed:
+            mention.role, mention.cue = "", ""
     for _ in range(2):  # a role found by spreading may spread again ("Esteban and Carmen Delgado")
         _spread_within_people(found)
         _spread_over_lists(found)
@@ -206,12 +210,19 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "child", f"{m.group()}{mention.words}"
     if mention.kind in ("initials", "nickname"):
         return "child", mention.words
+    if m := _HER_CARE.search(story_of(sentence_after, next_sentence)):
+        return "child", m.group()  # "Aurora painted this mural during her stay at our residential treatment partner"
+    clause_before = _clause_before(before)
+    job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
+    if job:
+        return "adult", job[-1]  # "Judge Ramon Delgado ... the families in his court whose children returned home"
     if m := _PARENTS_CASE.search(sentence_after):
         return "relative", m.group()  # "Daniel Ochoa ... through his termination of parental rights trial"
     if m := _CAREGIVER_ACT.match(after):
         return "relative", f"{mention.words}{m.group()}"
-    story = f"{sentence_after} {next_sentence}"  # "Shauna Kettering finished treatment. Her kids came home."
-    if (m := _OWN_CHILDREN.search(story)) and (lx.CARE_SPECIFIC.search(story) or re.search(
+    story = story_of(sentence_after, next_sentence)  # "Shauna Kettering finished treatment. Her kids came home."
+    own = _OWN_CHILDREN if mention.kind == "family" else _OWN_CHILDREN_NOT_WHOSE
+    if (m := own.search(story)) and (lx.CARE_SPECIFIC.search(story) or re.search(
             r"\b(?:came|come|coming|went|going|returned|back)\s+home\b|\bvolvieron\s+a\s+casa", story[m.end():])):
         return "relative", m.group()  # "... the day her kids came home from foster care"
     # Then the adult's cues.
@@ -304,13 +315,15 @@ PLACED_CHILDREN = re.compile(
     r"gemel[oa]s|hermanos|hermanas|hermanitos)\b", re.IGNORECASE)
 """Children placed with a named family, described: with the family's name, they are identifiable."""
 
-_OWN_CHILDREN = re.compile(
-    r"\b(?:her|his|their|whose|su|sus|cuyos|cuyas)\s+(?:(?:\d|two|three|four|five|six|dos|tres|cuatro|cinco|little|young|new|foster|"
-    r"adopted|adoptive)\s+)?"
-    r"(?:(?:\d{1,2}|\w+)[-\s](?:year|month|week)[-\s]old\s+)?(?:kids|"
-    r"children|son|sons|daughter|daughters|baby|babies|grandchildren|grandkids|grandsons?|granddaughters?|nieces?|"
-    r"nephews?|hijos?|hijas?|nietos?|nietas?|sobrin[oa]s?|beb[eé]s?)\b", re.IGNORECASE)
-"""A parent's or caregiver's own children ("the day her kids came home from foster care")."""
+_CHILDREN_OF = (
+    r"\s+(?:(?:\d|two|three|four|five|six|dos|tres|cuatro|cinco|little|young|new|foster|adopted|adoptive)\s+)?"
+    r"(?:(?:\d{1,2}|\w+)[-\s](?:year|month|week)[-\s]old\s+)?(?:kids|children|son|sons|daughter|daughters|baby|babies|"
+    r"grandchildren|grandkids|grandsons?|granddaughters?|nieces?|nephews?|hijos?|hijas?|nietos?|nietas?|sobrin[oa]s?|"
+    r"beb[eé]s?)\b")
+_OWN_CHILDREN = re.compile(r"\b(?:her|his|their|whose|su|sus|cuyos|cuyas)" + _CHILDREN_OF, re.IGNORECASE)
+"""A parent's or caregiver's own children ("the day her kids came home from foster care"); "whose" only
+after a family ("the Johnson family, whose children were removed")."""
+_OWN_CHILDREN_NOT_WHOSE = re.compile(r"\b(?:her|his|their|su|sus)" + _CHILDREN_OF, re.IGNORECASE)
 
 _PARTNER_AFTER = re.compile(
     r"^(?:['’]s\s+(?:team|staff|crew|office|store|shop|restaurant|company|business|church|ministry|foundation|"
@@ -328,6 +341,20 @@ _APPOINTED = re.compile(
     r"appointed|hired|elected|selected|sworn\s+in|honou?red\s+as|recogni[sz]ed\s+as|nombrad[ao]|ascendid[ao]|"
     r"elegid[ao]|contratad[ao])\b", re.IGNORECASE)
 """A staff or official appointment after a name."""
+
+_HER_CARE = re.compile(
+    r"\b(?:his|her|their|su)\s+(?:(?!teen|early|young|own|childhood)\w+\s+)?(?:stay|time|years?|months?|weeks?|days?|nights?)"
+    r"\s+(?:at|in|with)\s+(?:an?\s+|the\s+|"
+    r"our\s+|a\s+local\s+)?(?:\w+\s+){0,2}?(?:residential|treatment|group\s+home|shelter|foster|transitional|care\b|"
+    r"kinship)|\b(?:(?:he|she)\s+did\s+it\s+)?while\s+(?:(?:he|she)\s+was\s+)?in\s+(?:foster\s+|state\s+)?care\b",
+    re.IGNORECASE)
+"""The person's own time in care, said in the sentence about them: "during her stay at our residential
+treatment partner", "she did it while in care"."""
+
+
+def story_of(sentence_after: str, next_sentence: str) -> str:
+    return f"{sentence_after} {next_sentence}"
+
 
 _ANIMAL_AFTER = re.compile(
     r"^\s*,\s*(?:(?:a|an|our|the|un|una|nuestr[ao])\s+)?(?:[\w-]+\s+){0,3}?(?:dog|puppy|pup|cat|kitten|horse|pony|"
