@@ -102,7 +102,7 @@ _LIL = re.compile(r"\bLil['’]?\s+[A-Z][\w'’-]*")
 _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
                      r"(?:s|es)?\s+(?:family|household|home|house|residence|kids|children|siblings|twins|brothers|"
-                     r"sisters)\b"
+                     r"sisters|case|termination|TPR|custody|removal|investigation|reunification|adoption)\b"
                      r"|\b(?:los|las)\s+(?:hermanos|hermanas|hermanitos|hermanitas|niños|niñas|gemelos|gemelas|primos)\s+"
                      r"(?P<name4>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)"
                      r"|\bfamilia\s+(?P<name2>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)|\b[Tt]he\s+(?P<name3>[A-Z][^\W\d_]+?)(?:s|es)\b"
@@ -306,7 +306,7 @@ def _joined(text: str, left: Token, right: Token, lowercase_names: bool) -> bool
         return False  # one line break joins: posts are often wrapped mid-name
     if left.text.endswith(".") and not (_INITIALS.match(left.text) or left.key in lx.HONORIFICS
                                         or left.key in lx.TITLES or len(left.text) == 2
-                                        or left.key in ("st", "mt", "ft", "mons", "msgr", "fr")):
+                                        or left.key in ("st", "ste", "mt", "ft", "mons", "msgr", "fr")):
         return False  # "Guadalupe. Nuestro": a sentence ends here
     if _INITIALS.match(left.text) or _INITIALS.match(right.text):
         return right.capitalised

@@ -205,6 +205,7 @@ _INSIDE_A_NAME = r"[A-ZÁÉÍÓÚÑ][\w'’]*\s+(?:(?:for|of|de|del|la|las|los|e
 
 FAMILY_SERVED = re.compile(
     r"\b(?:hotline|investigat\w*|removed|removal|reunif\w*|reunited|custody|parental\s+rights|TPR|safety\s+plan|"
+    r"termination|adoption\s+(?:hearing|case)|"
     r"case\s*plan|family\s+treatment\s+court|l[ií]nea\s+directa|investigaci[oó]n|retirad[oa]s|reunificaci[oó]n|"
     r"custodia)\b", re.IGNORECASE)
 """A family's own story with the agency: a named family in the same sentence is a family served."""
