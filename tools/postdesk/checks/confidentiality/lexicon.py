@@ -364,7 +364,8 @@ ADULT_WORLD = re.compile(
     r"\b(?:retire\w*|retirement|years?\s+of\s+service|career|promot(?:ed|ion)|hired|award\w*|honoree|"
     r"of\s+the\s+(?:year|month)|luncheon|banquet|keynote|testif\w+|legislat\w+|board\s+(?:chair|member)|owner|owns|"
     r"business|company|employer|colleagues?|co-?workers?|husband|wife|spouse|jubilaci[oó]n|jubil\w+|premio|homenaje|"
-    r"negocio|due[ñn][oa]|esposo|esposa|master'?s|bachelor'?s|degree|doctorate|msw|bsw|phd|caseload|licenciatura|"
+    r"negocio|due[ñn][oa]|esposo|esposa|master(?:'?s|\s+of)|bachelor'?s|degree|doctorate|msw|bsw|phd|caseload|licenciatura|"
+    r"(?:working|works|worked)\s+(?:full|part)[-\s]time|"
     r"maestr[ií]a)\b", re.IGNORECASE)
 """Words of an adult's world: a named person whose sentence speaks of them (and of no child) is an adult."""
 
