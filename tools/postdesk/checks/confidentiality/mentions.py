@@ -321,6 +321,8 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
                   titled: bool, not_people: list[str], places_first: bool = False) -> list[Mention]:
     run = list(range(first, last + 1))
     keys = [tokens[k].key for k in run]
+    if len(keys) == 2 and keys[0] == "team" and _is_given(keys[1]):
+        run, keys, first = run[1:], keys[1:], run[1]  # "#TeamMaya": the team is a person's supporters
     coordinated = _COORDINATED_ORG.match(text[tokens[last].end:tokens[last].end + 80])
     if coordinated and lx.fold(coordinated.group("last")) in lx.org_words():
         not_people.append(" ".join(keys))  # "Harlan and Bettye Okafor Family Foundation"

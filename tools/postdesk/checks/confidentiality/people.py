@@ -168,8 +168,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
             text = fields[mention.field].text
             pool = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
             if mention.kind == "name" and pool and not sents.is_start(mention.start, text) and not \
-                    title_case(text) and not re.search(_INSIDE_A_NAME,
-                                                                text[max(0, mention.start - 30):mention.start]) \
+                    title_case(text) and not _inside_a_name(text[max(0, mention.start - 30):mention.start]) \
                     and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
                 served.append(Identified(mention, "unknown", pool[0][0], pool[0][3]))
             continue
@@ -200,7 +199,18 @@ def _adult_world(text: str, sents: Sentences, sentence: int) -> bool:
     return bool(lx.ADULT_WORLD.search(here))
 
 
-_INSIDE_A_NAME = r"[A-ZÁÉÍÓÚÑ][\w'’]*\s+(?:(?:for|of|de|del|la|las|los|el|the|and|y|&)\s+)*$"
+_INSIDE_A_NAME = re.compile(r"([A-ZÁÉÍÓÚÑ][\w'’]*)\s+(?:(?:for|of|de|del|la|las|los|el|the|and|y|&)\s+)*$")
+
+
+def _inside_a_name(before: str) -> bool:
+    """The everyday word ends a longer capitalised name ("Paws for Comfort"), not a greeting ("Congrats Journey")."""
+    match = _INSIDE_A_NAME.search(before)
+    return bool(match) and lx.fold(match.group(1)) not in _GREETINGS
+
+
+_GREETINGS = frozenset({"congrats", "congratulations", "thanks", "thank", "welcome", "happy", "meet", "go", "dear",
+                        "hi", "hello", "hey", "felicidades", "gracias", "bienvenida", "bienvenido", "shoutout",
+                        "kudos"})
 """'Paws for Comfort', 'Árbol de los Ángeles': the everyday word ends a longer name."""
 
 FAMILY_SERVED = re.compile(
