@@ -182,6 +182,7 @@ def location_hits(location: str, policy: ConfidentialityPolicy) -> Iterator[Hit]
              or _named_business(p)]
     private = [m for m in _PRIVATE_PLACE.finditer(location) if m.group()[:1].islower()]  # "Josiah's Porch" is a name
     private += list(_SOMEONES_HOUSE.finditer(location))
+    private += list(re.finditer(r"\b(?:apt|apartment|unit|lot|trailer)\.?\s*#?\s*\w+", location, re.IGNORECASE))
     if named and not private:
         return
     yield Hit("confidentiality.private-venue", match.start(), match.end(),

@@ -122,6 +122,7 @@ juez jueza senador senadora alcalde alcaldesa voluntaria voluntario voluntarias 
 enfermera enfermero colega colegas duena dueno duenos presidenta presidente fundadora fundador pastora pastor
 photographer fotografa fotografo journalist reporter anchor periodista presentadora presentador reportera
 reportero representante diputada diputado pres provider providers adviser advisor advisers advisors navigator
+rapper singer musician artist dj muralist painter poet comedian actor actress midfielder goalkeeper linebacker
 paralegal lead aide assistant analyst technician tech receptionist accountant auditor litem gal nurse navigators
 interpreter translator quizmaster
 postmaster webmaster donor donors sponsor sponsors partner partners donante donantes
@@ -197,7 +198,8 @@ elementary middle high school academy preschool montessori fellowship league gui
 rotary kiwanis lions optimist sorority fraternity scouts troop pack co-op cooperative hardware diner bakery cafe
 restaurant grill bar pizza pizzeria salon studio shop boutique pharmacy farms farm dairy garage motors realty
 insurance bancorp credit marketplace grocery foods supermarket tacos taqueria cantina panaderia tienda closet
-gallery heart hearts project press news radio tv magazine times tribune herald gazette journal cafe
+gallery heart hearts auditorium gymnasium gym pavilion amphitheater ballroom lobby atrium annex wing
+project press news radio tv magazine times tribune herald gazette journal cafe
 cave caves trail trails springs spring lakes forest garden gardens zoo theater theatre cinema brewery winery
 ranch estates apartments corner collective alliance circle network foundation's parish temple synagogue mosque
 congregation tabernacle assembly baptist methodist lutheran presbyterian catholic episcopal pentecostal
@@ -321,7 +323,7 @@ CARE_SPECIFIC = re.compile(
     r"(?:his|her|their|your)\s+(?:new\s+|current\s+|first\s+|last\s+|next\s+)?(?:caseworker|case\s*worker|case\s+manager|CASA|GAL|placement|foster|case|"
     r"adoptive|birth\s+(?:mom|mother|dad|father|parents?)|bio\s+(?:mom|dad))|"
     r"abused|neglected|maltreated|(?:abuse|neglect)\s+(?:case|report|allegations?)|"
-    r"safety\s+plan|gotcha\s+day|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"
+    r"safety\s+plan|gotcha\s+day|(?:called|call|calls|calling|reported|report)\s+(?:to\s+)?the\s+hotline\s+(?:about|on|for)|(?:her|his|their)\s+(?:\w+\s+){0,2}(?:kids|children|sons?|daughters?|babies)\s+(?:\w+\s+){0,3}?"
     r"(?:came|come|coming|returned|went|going|are\s+back|were\s+returned)\s+home|\bTLP\b|\bILP\b|(?:family\s+)?treatment\s+court|drug\s+court|(?:came|come|coming|went|going)\s+home\s+from\s+(?:foster\s+)?care|emergency\s+placement|"
     r"placement\s+of\s+(?:a|an|the|two|three|four|\d+)\s+|(?:report|reporte)\s+(?:of|de)\s+(?:abuse|neglect|abuso|"
     r"negligencia|maltrato)|(?:abuse|neglect)\s+(?:report|investigation|hotline)|guardi[aá]n\s+ad\s+litem|ad\s+litem|"
@@ -394,7 +396,7 @@ january february march april may june july august september october november dec
 jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
 diciembre ed edu dia day night xin chao aloha shalom namaste salaam salam marhaba konnichiwa annyeong jambo habari
 bonjour
-merci danke omg lol
+merci danke omg lol asante sana grazie obrigado wado miigwech
 """.split())
 """Words that start sentences or greetings in capitals: never the first word of a name."""
 

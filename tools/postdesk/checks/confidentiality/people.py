@@ -136,6 +136,12 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
     for mention in found:
         near = [c for c in any_care if c[0] == mention.field
                 and abs(per_field_sents[mention.field].index(c[1]) - mention.sentence) <= 1]
+        if mention.role == "partner" and _took_in_children(fields[mention.field].text, per_field_sents[mention.field],
+                                                           mention.sentence):
+            cue = _closest(mention, specific or any_care) if any_care else None
+            if cue:  # "Kieran and Siobhan O'Sullivan of Florissant ... welcomed three siblings, ages 2, 5 and 7"
+                served.append(Identified(mention, "foster-family", cue[0], cue[3]))
+            continue
         if mention.role in EXEMPT and mention.kind != "family":
             continue
         if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", *EXEMPT)):
@@ -212,6 +218,21 @@ _GREETINGS = frozenset({"congrats", "congratulations", "thanks", "thank", "welco
                         "hi", "hello", "hey", "felicidades", "gracias", "bienvenida", "bienvenido", "shoutout",
                         "kudos"})
 """'Paws for Comfort', 'Árbol de los Ángeles': the everyday word ends a longer name."""
+
+def _took_in_children(text: str, sents: Sentences, sentence: int) -> bool:
+    """The named adult welcomed, took in or fostered children described (their ages, "siblings", "a newborn")
+    in the same or the next sentence: a foster or kinship family with the children's details."""
+    last = min(sentence + 1, len(sents.spans) - 1)
+    span = text[sents.spans[sentence][0]:sents.spans[last][1]]
+    return bool(_TOOK_IN.search(span)) and bool(lx.AGES.search(span) or lx.MINOR_AGE.search(span)
+                                                 or PLACED_CHILDREN.search(span))
+
+
+_TOOK_IN = re.compile(
+    r"\b(?:welcomed|welcome|took\s+in|taken\s+in|opened\s+(?:their|her|his)\s+(?:home|doors?)|fostering|foster(?:ed)?\s+"
+    r"(?:two|three|four|five|\d+)|adopted|placed\s+with\s+(?:them|her|him)|recibieron|acogieron|adoptaron)\b",
+    re.IGNORECASE)
+
 
 FAMILY_SERVED = re.compile(
     r"\b(?:hotline|investigat\w*|removed|removal|reunif\w*|reunited|custody|parental\s+rights|TPR|safety\s+plan|"

@@ -36,7 +36,8 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
     for mention in found:
         if not mention.role:  # "the Delgado kids" came with its role
             mention.role, mention.cue = _own_role(text, mention)
-        elif mention.kind == "family" and (m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60])):
+        elif mention.kind == "family" and (m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60]) or re.match(
+                r"\s+(?:of|from|at|de)\s+(?:the\s+)?[A-Z]", text[mention.end:mention.end + 30])):
             mention.role, mention.cue = "partner", m.group().strip()  # "the Okafor twins, who run the bakery"
     surnamed = {lx.fold(m.words.split()[0]) for m in found if len(m.words.split()) >= 2}
     for mention in found:  # "J.R." after "J.R. Whitaker of Whitaker Insurance" is the sponsor, not a child
@@ -193,7 +194,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                       r"audiencia|familia\s+de\s+crianza|adoption|reunification|placement|custody|case|hearing)\s+"
                       r"(?:de|for|of|del)\s+$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"
-    if m := re.search(r"\b(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    if m := re.search(r"\b(?:(?:1[0-7]|[1-9])(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|"
+                      r"ninth|tenth|"
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
                       r"(?:to\s+)?(?:our\s+)?$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy 10th birthday to Brayden"
@@ -343,10 +345,9 @@ _APPOINTED = re.compile(
 """A staff or official appointment after a name."""
 
 _HER_CARE = re.compile(
-    r"\b(?:his|her|their|su)\s+(?:(?!teen|early|young|own|childhood)\w+\s+)?(?:stay|time|years?|months?|weeks?|days?|nights?)"
-    r"\s+(?:at|in|with)\s+(?:an?\s+|the\s+|"
-    r"our\s+|a\s+local\s+)?(?:\w+\s+){0,2}?(?:residential|treatment|group\s+home|shelter|foster|transitional|care\b|"
-    r"kinship)|\b(?:(?:he|she)\s+did\s+it\s+)?while\s+(?:(?:he|she)\s+was\s+)?in\s+(?:foster\s+|state\s+)?care\b",
+    r"\b(?:his|her|their|su)\s+(?:(?!teen|early|young|own|childhood|off)\w+\s+)?(?:stay|time|years?|months?|weeks?)"
+    r"\s+(?:at|in|with)\s+(?:an?\s+|the\s+|our\s+|a\s+local\s+)?(?:\w+\s+){0,2}?(?:residential|treatment|"
+    r"group\s+home|shelter|foster\s+(?:home|family\b|care)|transitional|care\b|kinship\s+(?:home|placement|care))|\b(?:(?:he|she)\s+did\s+it\s+)?while\s+(?:(?:he|she)\s+was\s+)?in\s+(?:foster\s+|state\s+)?care\b",
     re.IGNORECASE)
 """The person's own time in care, said in the sentence about them: "during her stay at our residential
 treatment partner", "she did it while in care"."""
