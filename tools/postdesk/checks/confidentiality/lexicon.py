@@ -356,7 +356,8 @@ GROUP_IN_CARE = re.compile(
 """Children *in care* as a group ("kids in foster care"): care in general, not one child's story."""
 
 CARE_GENERIC = re.compile(
-    r"\b(?:foster(?:ed|ing)?|placed|adopt(?:ion|ions|ive|ing)?|in\s+care|custody|placements?|kinship|permanency|"
+    r"\b(?:foster(?:ed|ing)?|placed|open(?:ed|s)?\s+(?:their|her|his)\s+(?:home|doors?|hearts?\s+and\s+home)|"
+    r"abri(?:r|eron|ó)\s+su\s+hogar|adopt(?:ion|ions|ive|ing)?|in\s+care|custody|placements?|kinship|permanency|"
     r"abuse[ds]?|abusive|neglect(?:ed|ful)?|maltreatment|guardianship|juvenile\s+court|CASA|"
     r"crianza|adopci[oó]n|adoptiv[ao]s?|custodia|abuso|negligencia|maltrato|cuidado\s+temporal)\b",
     re.IGNORECASE,

@@ -136,8 +136,9 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
     for mention in found:
         near = [c for c in any_care if c[0] == mention.field
                 and abs(per_field_sents[mention.field].index(c[1]) - mention.sentence) <= 1]
-        if mention.role == "partner" and _took_in_children(fields[mention.field].text, per_field_sents[mention.field],
-                                                           mention.sentence):
+        honorific = mention.role == "adult" and lx.fold(mention.cue) in lx.HONORIFICS
+        took_in = _took_in_children(fields[mention.field].text, per_field_sents[mention.field], mention.sentence)
+        if (mention.role == "partner" or honorific) and took_in:
             cue = _closest(mention, specific or any_care) if any_care else None
             if cue:  # "Kieran and Siobhan O'Sullivan of Florissant ... welcomed three siblings, ages 2, 5 and 7"
                 served.append(Identified(mention, "foster-family", cue[0], cue[3]))
