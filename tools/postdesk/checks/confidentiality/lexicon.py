@@ -221,7 +221,8 @@ operation project fort mount mt lake port salon
 
 MINOR_AGE = re.compile(
     r"\b(?P<age>\d{1,2})[-\s](?:years?|yrs?|yr)[-\s]old\b|\b(?:age|aged|edad)\s+(?P<age2>\d{1,2})\b|"
-    r"\b(?:de\s+)?(?P<age3>\d{1,2})\s+años\b|\b(?P<age4>\d{1,2})-month-old\b|\b(?P<age5>\d{1,2})\s*(?:yo|y/o)\b",
+    r"\b(?:de\s+)?(?P<age3>\d{1,2})\s+años\b|\b(?P<age4>\d{1,2})-month-old\b|\b(?P<age5>\d{1,2})\s*(?:yo|y/o)\b|"
+    r"[\"”’)]?\s\((?P<age6>\d{1,2})\)",
     re.IGNORECASE,
 )
 ATTACHED_AGE = re.compile(
@@ -276,7 +277,8 @@ RELATIVE_BEFORE = re.compile(
     r"(?:his|her|their|the\s+child's|the\s+children's|su|sus)\s+(?:mom|mother|dad|father|parents?|grandma|"
     r"grandmother|grandpa|grandfather|aunt|uncle|cousin|madre|padre|mamá|papá|abuel[ao]|tí[ao]|prim[ao])|"
     r"grandma|grandmother|grandpa|grandfather|granny|nana|papaw|mamaw|aunt|auntie|uncle|abuel[ao]|abuelit[ao]|"
-    r"tía|tío|tia|tio|mamá|papá|madrina|padrino|kinship\s+(?:caregiver|parent|mom|dad)s?|relative|relatives)"
+    r"tía|tío|tia|tio|mamá|papá|madrina|padrino|kinship\s+(?:caregiver|parent|mom|dad)s?|relative|relatives|"
+    r"(?<!foster\s)(?<!adoptive\s)(?<!resource\s)(?-i:Dad|Mom|Mama|Papa|Daddy|Mommy))"
     r"(?:,)?\s+$)",
     re.IGNORECASE,
 )

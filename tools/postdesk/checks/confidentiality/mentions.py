@@ -91,9 +91,9 @@ _QUOTED = re.compile(r"[\"“”‘’']\s*(?P<nick>(?:Lil['’]?\s+)?[A-Z][\w'�
                      r"\s*[,.!?]?\s*[\"“”’']")
 _NICK_CUE = re.compile(r"(?:nicknamed|known\s+(?:\w+\s+){0,4}?as|goes\s+by|called|call\s+(?:him|her)|a\.?k\.?a\.?|"
                        r"le\s+dicen|apodad[oa]|little|lil['’]?|our|sweet|baby|boy|girl|guy|kid|kiddo|son|daughter|man|"
-                       r"pequeñ[oa]|niñ[oa]|chiquit[oa]|el|la)\s*$", re.IGNORECASE)
+                       r"pequeñ[oa]|niñ[oa]|chiquit[oa]|placement|toddler|el|la)\s*,?\s*$", re.IGNORECASE)
 _CHILD_NICK_CUE = re.compile(r"(?:little|lil|sweet|baby|boy|girl|kid|kiddo|son|daughter|pequeñ[oa]|niñ[oa]|chiquit[oa]|"
-                             r"our)\b", re.IGNORECASE)
+                             r"our|placement|toddler)\b", re.IGNORECASE)
 """A nickname given with a child's word ("our little 'Peanut'") is a child's; "known as 'Doc'" may be anyone's."""
 _CHILD_BEFORE_NICKNAME = re.compile(r"\b\d{1,2}[-\s]year[-\s]old\b|\b(?:boy|girl|kid|child|toddler|baby|teen)\b",
                                     re.IGNORECASE)
@@ -101,7 +101,7 @@ _CHILD_BEFORE_NICKNAME = re.compile(r"\b\d{1,2}[-\s]year[-\s]old\b|\b(?:boy|girl
 _LIL = re.compile(r"\bLil['’]?\s+[A-Z][\w'’-]*")
 _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?P<name>[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+|['’][A-Z][a-z]+)?)"
-                     r"(?:s|es)?\s+(?:family|household|home|house|residence|kids|children|siblings|twins|brothers|"
+                     r"(?:s|es)?\s+(?i:family|household|home|house|residence|kids|children|siblings|twins|brothers|"
                      r"sisters|case|termination|TPR|custody|removal|investigation|reunification|adoption)\b"
                      r"|\b(?:los|las)\s+(?:hermanos|hermanas|hermanitos|hermanitas|niños|niñas|gemelos|gemelas|primos)\s+"
                      r"(?P<name4>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)"
@@ -109,6 +109,7 @@ _FAMILY = re.compile(r"\b(?:(?:[Tt]he|[Ll]a\s+familia)\s+)?"
                      r"(?!\s+[A-Z])")
 _CARE_ROLES = frozenset({"casa", "gal", "caseworker", "case", "foster", "adoption", "adoptive", "birth", "kinship",
                          "placement", "guardian", "forever", "court", "hearing"})
+_LOWER_FAMILY = re.compile(r"\bthe\s+(?P<name>[a-zà-ÿ][a-zà-ÿ'’-]+?)(?:s|es)?\s+(?:family|kids|children|siblings)\b")
 _MONTH_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec may june april august".split())
 _NOT_INITIALS = frozenset({"D.C", "U.S", "U.S.A", "P.O", "A.M", "P.M", "R.N", "M.D", "B.A", "B.S", "M.A", "M.S",
                            "J.D", "L.L.C", "N.A", "E.E.U.U", "EE.UU", "S.A", "A.K.A", "R.S.V.P", "P.S", "T.V"})
@@ -183,7 +184,8 @@ def _is_unknown_proper(key: str) -> bool:
 
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|from|near|around|across|outside|inside|through|between|among|visit|visits|visiting|serving|serves|"
-    r"en|desde|hacia|cerca\s+de|towns?\s+of|city\s+of|ciudad\s+de|pueblo\s+de|condado\s+de)\s+$",
+    r"en|desde|hacia|cerca\s+de|towns?\s+of|city\s+of|ciudad\s+de|pueblo\s+de|condado\s+de|"
+    r"(?:family|families|people|residents|folks|neighbors|youth)\s+of|(?-i:[A-Z][\w'’-]+)\s+of)\s+$",
     re.IGNORECASE)
 """Words before a place: "in Eugene", "visiting Ava". Not "to" or "de" ("congratulations to Zion",
 "la quinceañera de Paloma")."""
@@ -499,6 +501,10 @@ def _nicknames(index: int, text: str, sents: Sentences, found: Sequence[Mention]
 
 def _families(index: int, text: str, sents: Sentences, found: Sequence[Mention]) -> list[Mention]:
     out = []
+    for match in _LOWER_FAMILY.finditer(text):  # "the begovic family adopts three siblings" (a file name)
+        if lx.fold(match.group("name")) in lx.surnames() and lx.fold(match.group("name")) not in lx.dictionary():
+            start = match.start("name")
+            out.append(Mention(index, text[start:match.end()], start, match.end(), sents.index(start), "family", True))
     for match in _FAMILY.finditer(text):
         group = next(g for g in ("name", "name2", "name3", "name4") if match.group(g))
         surname = match.group(group)
@@ -509,6 +515,9 @@ def _families(index: int, text: str, sents: Sentences, found: Sequence[Mention])
         if key in lx.GREETINGS_AND_FUNCTION or key in lx.org_words() or lx.CARE_GENERIC.fullmatch(surname) or (
                 key not in lx.surnames() and everyday):
             continue
+        if re.match(r"\s+[A-Z][\w'’]+", text[match.end():match.end() + 20]) and lx.fold(
+                text[match.end():match.end() + 20].split()[0]) in lx.org_words():
+            continue  # "the Hartley Family Foundation"
         start = match.start(group) if group != "name4" else match.start()
         words = text[start:match.end()].strip()
         children = re.search(r"(?:kids|children|siblings|twins|brothers|sisters)$", words) or group == "name4"

@@ -155,6 +155,10 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
                 for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
                           *lx.AGES.finditer(fields[mention.field].text),
                           *lx.GRADE.finditer(fields[mention.field].text)))
+            if not details and mention.kind == "family" and (fields[mention.field].derived or len(sents.spans) == 1):
+                # A family named in the title, a hashtag or a file name: the children's details anywhere count.
+                details = any(_children_described(f.text, exclude=(mention.start, mention.end) if i == mention.field
+                                                  else None) for i, f in enumerate(fields))
             story = mention.kind == "family" and any(
                 sents.index(m.start()) == mention.sentence for m in FAMILY_SERVED.finditer(fields[mention.field].text))
             if (details or story) and any_care:
@@ -219,6 +223,11 @@ _GREETINGS = frozenset({"congrats", "congratulations", "thanks", "thank", "welco
                         "hi", "hello", "hey", "felicidades", "gracias", "bienvenida", "bienvenido", "shoutout",
                         "kudos"})
 """'Paws for Comfort', 'Árbol de los Ángeles': the everyday word ends a longer name."""
+
+def _children_described(text: str, exclude: tuple[int, int] | None = None) -> bool:
+    hits = [*PLACED_CHILDREN.finditer(text), *lx.MINOR_AGE.finditer(text), *lx.AGES.finditer(text)]
+    return any(not (exclude and exclude[0] <= m.start() < exclude[1]) for m in hits)
+
 
 def _took_in_children(text: str, sents: Sentences, sentence: int) -> bool:
     """The named adult welcomed, took in or fostered children described (their ages, "siblings", "a newborn")

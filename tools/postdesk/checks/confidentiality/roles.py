@@ -36,8 +36,9 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
     for mention in found:
         if not mention.role:  # "the Delgado kids" came with its role
             mention.role, mention.cue = _own_role(text, mention)
-        elif mention.kind == "family" and (m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60]) or re.match(
-                r"\s+(?:of|from|at|de)\s+(?:the\s+)?[A-Z]", text[mention.end:mention.end + 30])):
+        elif mention.kind == "family" and re.search(r"(?:brothers|sisters|twins)$", mention.words) and (
+                m := lx.ADULT_ACTS.match(text[mention.end:mention.end + 60]) or re.match(
+                    r"\s+(?:of|from|de)\s+(?:the\s+)?[A-Z]", text[mention.end:mention.end + 30])):
             mention.role, mention.cue = "partner", m.group().strip()  # "the Okafor twins, who run the bakery"
     surnamed = {lx.fold(m.words.split()[0]) for m in found if len(m.words.split()) >= 2}
     for mention in found:  # "J.R." after "J.R. Whitaker of Whitaker Insurance" is the sponsor, not a child
@@ -313,7 +314,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
 
 
 PLACED_CHILDREN = re.compile(
-    r"\b(?:newborn|baby|infant|toddler|twins|sibling\s+group|siblings|brothers|sisters|bebé|recién\s+nacid[oa]|"
+    r"\b(?:newborn|baby|infant|toddler|twins|sibling\s+group|siblings|brothers|sisters|brother\s+and\s+sister|"
+    r"sister\s+and\s+brother|hermano\s+y\s+hermana|bebé|recién\s+nacid[oa]|"
     r"gemel[oa]s|hermanos|hermanas|hermanitos)\b", re.IGNORECASE)
 """Children placed with a named family, described: with the family's name, they are identifiable."""
 
