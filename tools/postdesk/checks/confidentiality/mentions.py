@@ -243,7 +243,8 @@ def _is_org(keys: Sequence[str]) -> bool:
     if len(keys) >= 2 and keys[0] in lx.missouri_places() and all(
             k in lx.dictionary() and not _is_given(k) for k in keys[1:]):
         return True  # "Odessa Folks", "Joplin Area", "Sedalia Families": the town's people or things
-    return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START)
+    return len(keys) >= 2 and (keys[-1] in lx.org_words() or keys[0] in lx.ORG_START
+                               or any(k in _STRONG_ORG for k in keys[1:]))
 
 
 _NICKNAME_AFTER = re.compile(r"\b(?P<nick>[A-Z][\w'’-]{1,15})\s*\(\s*(?:his|her|their|su)\s+(?:nickname|apodo)")
@@ -333,6 +334,8 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
             len(keys) >= 3 and any(k in lx.ORG_START and k not in lx.given_names() for k in keys[:-1])):
         not_people.append(" ".join(keys))  # "Salón Parroquial San Antonio", "Iglesia Cristiana Monte Sinaí"
         return []
+    if re.search(r"[A-Z][\w'’]*\s+\d+(?:st|nd|rd|th)\s+$", text[max(0, tokens[first].start - 30):tokens[first].start]):
+        return []  # "Independence 3rd Ward": the end of a place's name
     if keys[0] in _MONTH_ABBREVIATIONS and re.match(r"\.?\s*\d", text[tokens[first].end:tokens[first].end + 4]):
         return []  # "Jan. 21"
     # Leading words that are not part of a name: "Congratulations Jayden", "Caseworker Dana".
@@ -445,6 +448,9 @@ _DEVOTION_BEFORE = re.compile(
     r"\b(?:Virgen|Se[ñn]ora|Lady|Parroquia|Iglesia|Santuario|Bas[ií]lica|Capilla|Catedral|Church|Parish|Chapel|"
     r"Cathedral|Shrine|Feast|Fiesta|D[ií]a|Day|Saint|Santa|Santo|San|St\.?|Coraz[oó]n|Heart|Sagrad[oa]|Sacred|"
     r"Nombre|Name|Cristo|Christ|Camino|Ni[ñn]o)\s+(?:de\s+(?:la\s+|los\s+)?|del\s+|of\s+(?:the\s+)?)?$")
+_STRONG_ORG = frozenset({"university", "college", "school", "academy", "church", "parish", "hospital", "clinic",
+                         "foundation", "association", "county", "ministries", "fellowship", "league", "club"})
+"""Words that make a run an organisation wherever they stand in it ("Lincoln University Blue Tigers")."""
 _COORDINATED_ORG = re.compile(r"^\s*(?:and|&|y)\s+(?:[A-Z][\w'’.-]*\s+){1,4}(?P<last>[A-Z][\w'’]+)")
 
 

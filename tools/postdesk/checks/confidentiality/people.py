@@ -108,7 +108,7 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
         assign_roles(f.text, field_mentions, sents)
         found += field_mentions
     # "Monte Sinaí" in the title is the church named "Iglesia Cristiana Monte Sinaí" in the text.
-    padded = [f" {phrase} " for phrase in not_people]
+    padded = [f" {phrase.replace('-', ' ')} " for phrase in not_people]
     found = [m for m in found if m.role in ("child", "relative")
              or not any(f" {lx.fold_phrase(m.words)} " in p for p in padded)]
     for m in found:  # "Gene & Marla Hartley" of "The Hartley Family Foundation": the donor family
@@ -154,7 +154,8 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
                 abs(sents.index(m.start()) - mention.sentence) <= 1
                 for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
                           *lx.AGES.finditer(fields[mention.field].text),
-                          *lx.GRADE.finditer(fields[mention.field].text)))
+                          *lx.GRADE.finditer(fields[mention.field].text))
+                if not re.search(r"\bteach\w*\s+$", fields[mention.field].text[max(0, m.start() - 12):m.start()]))
             if not details and mention.kind == "family" and (fields[mention.field].derived or len(sents.spans) == 1):
                 # A family named in the title, a hashtag or a file name: the children's details anywhere count.
                 details = any(_children_described(f.text, exclude=(mention.start, mention.end) if i == mention.field

@@ -114,6 +114,8 @@ Loretta, then 68, became their kinship placement")."""
 
 
 def _strength(mention: Mention) -> int:
+    if mention.role == "child" and mention.cue == mention.words:
+        return 1  # initials or a nickname alone: a child unless the same person is named with a role
     return {"child": 3, "relative": 3, "adult": 2, "foster-parent": 2, "partner": 1}.get(mention.role, 0)
 
 
@@ -124,7 +126,8 @@ def _strongest(members: list[Mention]) -> Mention | None:
 
 def _weaker(mention: Mention, than: Mention) -> bool:
     """``than`` may replace the role of ``mention``: it has none, or a served role beats a partner's."""
-    return (not mention.role and bool(than.role)) or (_strength(than) == 3 and mention.role == "partner")
+    return ((not mention.role and bool(than.role)) or (_strength(than) == 3 and mention.role == "partner")
+            or (_strength(mention) == 1 and mention.role == "child" and _strength(than) >= 2))
 
 
 def _group_lists(text: str, found: list[Mention]) -> None:
@@ -151,11 +154,14 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     near_after = after[:40]
     parts = _SENTENCE_BREAK.split(long_after, maxsplit=1)
     sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
-    next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?)\b", rest) else ""
+    next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?|The\s+(?:couple|pair|two)|"
+                                     r"Both|La\s+pareja|Los\s+dos)\b", rest) else ""
     # Served first: an attached age, a child noun, a relative's role, care events of theirs.
     age = lx.ATTACHED_AGE.match(after)
     if age and int(age.group("age")) <= 17:
         return "child", f"{mention.words}{after[:age.end()].rstrip(',) ')}"
+    if (m := lx.CHILD_BEFORE.search(before[-30:])) and re.match(r"(?:Sister|Brother|Hermana|Hermano)\b", m.group()):
+        return "adult", m.group().strip()  # "Sister Mary Bernadette", "Brother Tom": religious titles
     if (m := lx.CHILD_BEFORE.search(before[-30:])) and not _FORMER.search(before[-45:]):
         return "child", m.group().strip(" ,")  # (not "doctoral student Kwabena Asante")
     if ((m := re.search(r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -215,10 +221,6 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "child", mention.words
     if m := _HER_CARE.search(story_of(sentence_after, next_sentence)):
         return "child", m.group()  # "Aurora painted this mural during her stay at our residential treatment partner"
-    clause_before = _clause_before(before)
-    job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
-    if job:
-        return "adult", job[-1]  # "Judge Ramon Delgado ... the families in his court whose children returned home"
     if m := _PARENTS_CASE.search(sentence_after):
         return "relative", m.group()  # "Daniel Ochoa ... through his termination of parental rights trial"
     if m := _CAREGIVER_ACT.match(after):
@@ -228,6 +230,10 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     if (m := own.search(story)) and (lx.CARE_SPECIFIC.search(story) or re.search(
             r"\b(?:came|come|coming|went|going|returned|back)\s+home\b|\bvolvieron\s+a\s+casa", story[m.end():])):
         return "relative", m.group()  # "... the day her kids came home from foster care"
+    clause_before = _clause_before(before)
+    job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
+    if job:
+        return "adult", job[-1]  # "Judge Ramon Delgado", "Caseworker Dana"
     # Then the adult's cues.
     if intro := _list_intro(text, mention.start):
         return "adult", intro
