@@ -123,6 +123,7 @@ enfermera enfermero colega colegas duena dueno duenos presidenta presidente fund
 photographer fotografa fotografo journalist reporter anchor periodista presentadora presentador reportera
 reportero representante diputada diputado pres provider providers adviser advisor advisers advisors navigator
 rapper singer musician artist dj muralist painter poet comedian actor actress midfielder goalkeeper linebacker
+jammer blocker referee umpire
 paralegal lead aide assistant analyst technician tech receptionist accountant auditor litem gal nurse navigators
 interpreter translator quizmaster
 postmaster webmaster donor donors sponsor sponsors partner partners donante donantes

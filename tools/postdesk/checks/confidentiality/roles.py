@@ -135,7 +135,7 @@ def _group_lists(text: str, found: list[Mention]) -> None:
     for i, mention in enumerate(found):
         gap = text[found[i - 1].end:mention.start] if i else ""
         if i and found[i - 1].field == mention.field and re.fullmatch(
-                r"\s*['\"“‘][^'\"”’]{1,20}['\"”’]\s*|\s*[\"“‘]|[\"”’]\s*", gap):
+                r"\s*['\"“‘][^'\"”’]{1,20}['\"”’]\s*|\s*[\"“‘]|[\"”’]\s*|\s*\(\s*", gap):
             mention.group = found[i - 1].group
             mention.same_as = i - 1  # "Gwen 'Mama G' Ridley": one person
         elif i and found[i - 1].field == mention.field and re.fullmatch(
