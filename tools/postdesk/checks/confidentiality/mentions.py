@@ -401,8 +401,9 @@ def _classify_run(index: int, text: str, tokens: Sequence[Token], first: int, la
                      for k in range(start)) and _is_everyday(head):
         return []  # "Foster Youth Bill of Rights"
     if _INITIALS.match(head_token.text):
-        if head_token.text.replace(" ", "").rstrip(".").upper() in _NOT_INITIALS:
-            return []
+        if head_token.text.replace(" ", "").rstrip(".").upper() in _NOT_INITIALS and not _minor_age_after(
+                text, tokens[rest[-1]]):
+            return []  # "U.S.", "a.m." (but "A.M., 15, shares her poem" are initials)
         kind, strong = ("full" if len(rest) >= 2 and rkeys[1] in lx.surnames() else "initials"), True
     elif head in lx.HONORIFICS:
         if len(rest) == 1:

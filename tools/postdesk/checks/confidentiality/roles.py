@@ -206,8 +206,9 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|sweet\s+sixteen)\s+birthday,?\s+"
                       r"(?:to\s+)?(?:our\s+)?$", before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy 10th birthday to Brayden"
-    if m := re.search(r"\b(?:gotcha\s+day|(?:gifts?|presents?|wish(?:es)?|cards?|toys?|a\s+(?:forever\s+)?"
-                      r"(?:home|family))\s+for)\s*,?\s*$", before, re.IGNORECASE):
+    if m := re.search(r"\b(?:(?:gotcha|adoption|reunification|court|forever\s+family|homecoming)\s+day|"
+                      r"(?:gifts?|presents?|wish(?:es)?|cards?|toys?|a\s+(?:forever\s+)?(?:home|family))\s+for)\s*,?\s*$",
+                      before, re.IGNORECASE):
         return "child", f"{m.group()}{mention.words}"  # "Happy Gotcha Day Aurora", "#GiftsForLuz"
     if next_sentence and (m := re.match(r"\s*(?:He|She|They)\s+(?:is|was|'s|turned|turns|just\s+turned)\s+(\d{1,2})\b",
                                         next_sentence)) and int(m.group(1)) <= 17:
