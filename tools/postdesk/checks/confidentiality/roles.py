@@ -147,6 +147,7 @@ def _group_lists(text: str, found: list[Mention]) -> None:
 
 
 def _own_role(text: str, mention: Mention) -> tuple[str, str]:
+    """(role, the words that said so) from the cues attached to one mention; served cues win."""
     flat = _single_newlines.sub(" ", text)  # wrapped lines are one clause
     before = flat[max(0, mention.start - 60):mention.start]
     after = flat[mention.end:mention.end + 90]
@@ -156,7 +157,13 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     sentence_after, rest = parts[0], (parts[1] if len(parts) > 1 else "")
     next_sentence = rest if re.match(r"\s*(?:She|He|They|Her|His|Their|Ella|Él|Ellos|Sus?|The\s+(?:couple|pair|two)|"
                                      r"Both|La\s+pareja|Los\s+dos)\b", rest) else ""
-    # Served first: an attached age, a child noun, a relative's role, care events of theirs.
+    cues = (text, flat, mention, before, after, near_after, sentence_after, next_sentence)
+    return _served_cue(*cues) or _adult_cue(*cues) or _partner_cue(*cues) or ("", "")
+
+
+def _served_cue(text: str, flat: str, mention: Mention, before: str, after: str, near_after: str, sentence_after: str,
+                next_sentence: str) -> tuple[str, str] | None:
+    """A child (an age, a child noun, a care event of theirs) or a relative of a child in care."""
     age = lx.ATTACHED_AGE.match(after)
     if age and int(age.group("age")) <= 17:
         return "child", f"{mention.words}{after[:age.end()].rstrip(',) ')}"
@@ -164,11 +171,8 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
         return "adult", m.group().strip()  # "Sister Mary Bernadette", "Brother Tom": religious titles
     if (m := lx.CHILD_BEFORE.search(before[-30:])) and not _FORMER.search(before[-45:]):
         return "child", m.group().strip(" ,")  # (not "doctoral student Kwabena Asante")
-    if ((m := re.search(r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                       r"fourteen|fifteen|sixteen|seventeen)[-\s](?:year|month|week)[-\s]old\s+(?:\w+\s+)?$",
-                       before, re.IGNORECASE)) and not re.search(r"\d{2}", m.group()[:2] + "x")) or (
-            m and int(re.match(r"\d+", m.group()).group()) <= 17):
-        return "child", f"{m.group()}{mention.words}"
+    if (m := _AGE_BEFORE.search(before)) and (not m.group("n") or int(m.group("n")) <= 17):
+        return "child", f"{m.group()}{mention.words}"  # "6-year-old Amara"
     if (m := lx.CHILD_AFTER.match(after)) and not _FORMER.search(m.group()):
         return "child", m.group().strip(" ,")
     if (m := lx.RELATIVE_BEFORE.search(before[-40:])) and not re.search(r"\bPadre\s*$", before):
@@ -235,7 +239,12 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
     if job:
         return "adult", job[-1]  # "Judge Ramon Delgado", "Caseworker Dana"
-    # Then the adult's cues.
+    return None
+
+
+def _adult_cue(text: str, flat: str, mention: Mention, before: str, after: str, near_after: str, sentence_after: str,
+               next_sentence: str) -> tuple[str, str] | None:
+    """An adult who may be named: a title or role, a list of staff, a foster parent, an appointment."""
     if intro := _list_intro(text, mention.start):
         return "adult", intro
     if m := _INLINE_LIST_INTRO.search(re.split(r"(?<=[.!?])\s+", flat[max(0, mention.start - 300):mention.start])[-1]):
@@ -293,6 +302,12 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     if m := re.match(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’-]+)*\s*,\s*(?:thank\s+you|thanks|gracias)\b", after,
                      re.IGNORECASE):
         return "partner", m.group().strip(" ,")  # "Hung and Mai, thank you for ..."
+    return None
+
+
+def _partner_cue(text: str, flat: str, mention: Mention, before: str, after: str, near_after: str, sentence_after: str,
+                 next_sentence: str) -> tuple[str, str] | None:
+    """Weaker signs of an adult partner (an act, an affiliation, thanks): a served cue of the same person wins."""
     if m := _RETIRES.match(after):
         return "adult", m.group().strip()  # "Mildred 'Millie' Vaughn-Tabor is retiring"
     if (m := lx.ADULT_ACTS.match(after)) and not _OWN_CARE_STORY.search(sentence_after) and (
@@ -317,7 +332,9 @@ def _own_role(text: str, mention: Mention) -> tuple[str, str]:
     if re.search(r"\b(?:by|with|from|led\s+by|hosted\s+by|presented\s+by|sponsored\s+by|donated\s+by|"
                  r"gracias\s+a|por|con)\s+$", before, re.IGNORECASE) and mention.kind in ("full", "honorific"):
         return "partner", before.split()[-1]
-    return "", ""
+    return None
+
+
 
 
 PLACED_CHILDREN = re.compile(
@@ -430,6 +447,10 @@ def _is_given_name(words: str) -> bool:
 
 
 _RETIRES = re.compile(r"^\s*,?\s*(?:who\s+)?(?:is|was|will\s+be|has|had)?\s*(?:retir\w+|se\s+jubil\w+)", re.IGNORECASE)
+
+_AGE_BEFORE = re.compile(
+    r"\b(?:(?P<n>\d{1,2})|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen)[-\s](?:year|month|week)[-\s]old\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 _FORMER = re.compile(r"\b(?:former|ex|antigu[oa]|graduate|doctoral|college|university|msw|bsw|phd|law|medical|"
                      r"nursing|master'?s|social\s+work|universitari[oa])\b", re.IGNORECASE)
