@@ -94,15 +94,42 @@ class Identified:
 def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> tuple[list[Identified],
                                                                                    list[Mention]]:
     """(people the post identifies as served, named children with no care context: warnings)."""
-    allowed_names = {lx.fold_phrase(a) for a in allowed if a.strip()}
+    post = _Post(fields, [Sentences(f.text) for f in fields], care_context(fields))
+    found = _people_of(post, {lx.fold_phrase(a) for a in allowed if a.strip()})
+    post.served_children = any(m.role == "child" and m.strong for m in found)
+    served: list[Identified] = []
+    warnings: list[Mention] = []
+    for mention in found:
+        verdict = _judge(mention, post)
+        if isinstance(verdict, Identified):
+            served.append(verdict)
+        elif verdict is not None:
+            warnings.append(verdict)
+    return served, warnings
+
+
+@dataclass
+class _Post:
+    """What the decision needs about the whole post."""
+
+    fields: Sequence[FieldText]
+    sents: list[Sentences]
+    care: Care
+    served_children: bool = False
+
+    def near(self, mention: Mention, cues: Sequence[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+        """The cues in the mention's field, in its sentence or the next or previous one."""
+        sents = self.sents[mention.field]
+        return [c for c in cues if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
+
+
+def _people_of(post: _Post, allowed_names: set[str]) -> list[Mention]:
+    """Every person named in the post, with the role their cues give them (questions 1 to 3)."""
     found: list[Mention] = []
     not_people: list[str] = []
-    per_field_sents = []
-    for index, f in enumerate(fields):
-        sents = Sentences(f.text)
-        per_field_sents.append(sents)
-        tokens = tokenize(f.text)
-        field_mentions = mentions(index, f.text, tokens, sents, lowercase_names=f.lowercase_names,
+    for index, f in enumerate(post.fields):
+        sents = post.sents[index]
+        field_mentions = mentions(index, f.text, tokenize(f.text), sents, lowercase_names=f.lowercase_names,
                                   not_people=not_people, places_first=f.places_first, derived=f.derived)
         field_mentions = [m for m in field_mentions if not _allowed(m.words, allowed_names)]
         assign_roles(f.text, field_mentions, sents)
@@ -117,83 +144,82 @@ def identified(fields: Sequence[FieldText], *, allowed: Iterable[str] = ()) -> t
             m.role, m.cue = "partner", next(p.strip() for p in padded if f" {words[-1]} " in p)
     # A person named in a sentence of an adult's world and of no child, with no care story beside
     # it, is an adult: that holds for the same name in the title and the other sentences too.
-    specific_spans = [(c[0], c[1]) for c in care_context(fields).specific]
     for m in found:
         if m.role or m.kind not in ("name", "full", "unknown"):
             continue
-        sents = per_field_sents[m.field]
-        story = any(f == m.field and abs(sents.index(s) - m.sentence) <= 1 for f, s in specific_spans)
-        if not story and _adult_world(fields[m.field].text, sents, m.sentence):
+        if not post.near(m, post.care.specific) and _adult_world(post.fields[m.field].text, post.sents[m.field],
+                                                                 m.sentence):
             m.role, m.cue = "partner", "an adult's sentence"
     spread_over_names(found)
     _spread_across_fields(found)
-    care = care_context(fields)
-    any_care = care.any
-    specific = care.specific
-    served_children = any(m.role == "child" and m.strong for m in found)
-    served: list[Identified] = []
-    warnings: list[Mention] = []
-    for mention in found:
-        near = [c for c in any_care if c[0] == mention.field
-                and abs(per_field_sents[mention.field].index(c[1]) - mention.sentence) <= 1]
-        honorific = mention.role == "adult" and lx.fold(mention.cue) in lx.HONORIFICS
-        took_in = _took_in_children(fields[mention.field].text, per_field_sents[mention.field], mention.sentence)
-        if (mention.role == "partner" or honorific) and took_in:
-            cue = _closest(mention, specific or any_care) if any_care else None
-            if cue:  # "Kieran and Siobhan O'Sullivan of Florissant ... welcomed three siblings, ages 2, 5 and 7"
-                served.append(Identified(mention, "foster-family", cue[0], cue[3]))
-            continue
-        if mention.role in EXEMPT and mention.kind != "family":
-            continue
-        if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", *EXEMPT)):
-            # Named foster parents and families may be thanked; with the children's details they identify them.
-            sents = per_field_sents[mention.field]
-            details = served_children or any(
-                abs(sents.index(m.start()) - mention.sentence) <= 1 and not mention.start <= m.start() < mention.end
-                for m in PLACED_CHILDREN.finditer(fields[mention.field].text)) or any(
-                abs(sents.index(m.start()) - mention.sentence) <= 1
-                for m in (*lx.MINOR_AGE.finditer(fields[mention.field].text),
-                          *lx.AGES.finditer(fields[mention.field].text),
-                          *lx.GRADE.finditer(fields[mention.field].text))
-                if not re.search(r"\bteach\w*\s+$", fields[mention.field].text[max(0, m.start() - 12):m.start()]))
-            if not details and mention.kind == "family" and (fields[mention.field].derived or len(sents.spans) == 1):
-                # A family named in the title, a hashtag or a file name: the children's details anywhere count.
-                details = any(_children_described(f.text, exclude=(mention.start, mention.end) if i == mention.field
-                                                  else None) for i, f in enumerate(fields))
-            story = mention.kind == "family" and any(
-                sents.index(m.start()) == mention.sentence for m in FAMILY_SERVED.finditer(fields[mention.field].text))
-            if (details or story) and any_care:
-                cue = _closest(mention, specific or any_care)
-                served.append(Identified(mention, "foster-family" if details else "family-served", cue[0], cue[3]))
-            continue
-        if mention.role in ("child", "relative"):
-            if any_care:
-                cue = _closest(mention, specific or any_care)
-                served.append(Identified(mention, mention.role, cue[0], cue[3]))
-            elif mention.role == "child":
-                warnings.append(mention)
-            continue
-        # No role either way: an everyday word or an unknown proper noun is not enough alone,
-        # unless it is written as a name mid-sentence beside a care story ("... Milagros, whose CASA ...").
-        if not mention.strong:
-            sents = per_field_sents[mention.field]
-            text = fields[mention.field].text
-            pool = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
-            if mention.kind == "name" and pool and not sents.is_start(mention.start, text) and not \
-                    title_case(text) and not _inside_a_name(text[max(0, mention.start - 30):mention.start]) \
-                    and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
-                served.append(Identified(mention, "unknown", pool[0][0], pool[0][3]))
-            continue
-        # A full name with no role is usually an adult introduced by name (children in care stories
-        # go by a first name, initials or a nickname): it needs a care story beside it. A first name
-        # alone needs only care somewhere in the post.
-        sents = per_field_sents[mention.field]
-        story = [c for c in specific if c[0] == mention.field and abs(sents.index(c[1]) - mention.sentence) <= 1]
-        pool = story if mention.kind == "full" and FULL_NAMES_NEED_A_STORY else any_care
-        if pool:
-            cue = _closest(mention, near or story or specific or any_care)
-            served.append(Identified(mention, "unknown", cue[0], cue[3]))
-    return served, warnings
+    return found
+
+
+def _judge(mention: Mention, post: _Post) -> Identified | Mention | None:
+    """Whether one named person makes the post identify a child or family served (an Identified), only
+    names a child in a post without care (the Mention, a warning), or is fine (None)."""
+    any_care, specific = post.care.any, post.care.specific
+    text, sents = post.fields[mention.field].text, post.sents[mention.field]
+    honorific = mention.role == "adult" and lx.fold(mention.cue) in lx.HONORIFICS
+    if (mention.role == "partner" or honorific) and _took_in_children(text, sents, mention.sentence):
+        if any_care:  # "Kieran and Siobhan O'Sullivan of Florissant ... welcomed three siblings, ages 2, 5 and 7"
+            cue = _closest(mention, specific or any_care)
+            return Identified(mention, "foster-family", cue[0], cue[3])
+        return None
+    if mention.role in EXEMPT and mention.kind != "family":
+        return None
+    if mention.role == "foster-parent" or (mention.kind == "family" and mention.role in ("", *EXEMPT)):
+        return _judge_family(mention, post)
+    if mention.role in ("child", "relative"):
+        if any_care:
+            cue = _closest(mention, specific or any_care)
+            return Identified(mention, mention.role, cue[0], cue[3])
+        return mention if mention.role == "child" else None
+    return _judge_unknown(mention, post)
+
+
+def _judge_family(mention: Mention, post: _Post) -> Identified | None:
+    """Named foster parents and families may be thanked; with the children's details they identify them."""
+    text, sents = post.fields[mention.field].text, post.sents[mention.field]
+    details = post.served_children or any(
+        abs(sents.index(m.start()) - mention.sentence) <= 1 and not mention.start <= m.start() < mention.end
+        for m in PLACED_CHILDREN.finditer(text)) or any(
+        abs(sents.index(m.start()) - mention.sentence) <= 1
+        for m in (*lx.MINOR_AGE.finditer(text), *lx.AGES.finditer(text), *lx.GRADE.finditer(text))
+        if not re.search(r"\bteach\w*\s+$", text[max(0, m.start() - 12):m.start()]))  # not "teaches third grade"
+    if not details and mention.kind == "family" and (post.fields[mention.field].derived or len(sents.spans) == 1):
+        # A family named in the title, a hashtag or a file name: the children's details anywhere count.
+        details = any(_children_described(f.text, exclude=(mention.start, mention.end) if i == mention.field
+                                          else None) for i, f in enumerate(post.fields))
+    story = mention.kind == "family" and any(
+        sents.index(m.start()) == mention.sentence for m in FAMILY_SERVED.finditer(text))
+    if (details or story) and post.care.any:
+        cue = _closest(mention, post.care.specific or post.care.any)
+        return Identified(mention, "foster-family" if details else "family-served", cue[0], cue[3])
+    return None
+
+
+def _judge_unknown(mention: Mention, post: _Post) -> Identified | None:
+    """A person with no role either way."""
+    any_care, specific = post.care.any, post.care.specific
+    text, sents = post.fields[mention.field].text, post.sents[mention.field]
+    story = post.near(mention, specific)
+    if not mention.strong:
+        # An everyday word or an unknown proper noun is not enough alone, unless it is written as a
+        # name mid-sentence beside a care story ("... Milagros, whose CASA ...").
+        if mention.kind == "name" and story and not sents.is_start(mention.start, text) and not title_case(text) \
+                and not _inside_a_name(text[max(0, mention.start - 30):mention.start]) \
+                and not re.match(r"\s*\d", text[mention.end:mention.end + 3]):
+            return Identified(mention, "unknown", story[0][0], story[0][3])
+        return None
+    # A full name with no role is usually an adult introduced by name (children in care stories go by a
+    # first name, initials or a nickname): it needs a care story beside it. A first name alone needs only
+    # care somewhere in the post.
+    pool = story if mention.kind == "full" and FULL_NAMES_NEED_A_STORY else any_care
+    if pool:
+        cue = _closest(mention, post.near(mention, any_care) or story or specific or any_care)
+        return Identified(mention, "unknown", cue[0], cue[3])
+    return None
 
 
 FULL_NAMES_NEED_A_STORY = True
