@@ -75,7 +75,7 @@ def submission_for(item: dict, number: int) -> tuple[str, str]:
     if alts:
         changes["images"] = [{"file": f"media/guard-{number}-{i}.jpg", "alt": alt[:1000], "people": "none"}
                              for i, alt in enumerate(alts)]
-    name = f"2026-11-20-{_slug(item)}-{number}.md"
+    name = f"2026-11-20-{_slug(item)}-{re.sub(r'[^a-z0-9]+', '-', str(item.get('id', number)).lower())}.md"
     return name, render(valid_front(**changes), str(item.get("text") or "").strip() or "(no text)")
 
 

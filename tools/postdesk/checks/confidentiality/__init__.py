@@ -234,7 +234,11 @@ def submission_fields(sub: Submission) -> Iterator[Field]:
         path = sub.link.split("://", 1)[-1].partition("/")[2]
         yield Field("the link", _words_of_slug(path), sub.line_of("link"), 0, derived=True)
     if sub.path:
-        yield Field("the file name", _words_of_slug(sub.path.rsplit("/", 1)[-1]), 1, 0, derived=True)
+        name = sub.path.rsplit("/", 1)[-1]
+        stem = re.sub(r"^\d{4}-\d{2}-\d{2}-|\.md$", "", name)
+        # The words of the slug, and the slug itself when it holds numbers (a cause number keeps its hyphen).
+        numbers = " ".join(re.findall(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:-[A-Za-z0-9]*\d[A-Za-z0-9]*)*", stem))
+        yield Field("the file name", _words_of_slug(name) + (f" | {numbers}" if numbers else ""), 1, 0, derived=True)
 
 
 def _split_camel(tag: str) -> str:

@@ -64,7 +64,7 @@ _DOB = re.compile(rf"\b(?P<label>{_DOB_LABEL})\s*(?:is|was|of|es|fue|:|-|el)?\s*
 _NOT_A_PERSON_BORN = re.compile(
     r"\b(?:idea|program|programme|project|initiative|tradition|event|campaign|gallery|organi[sz]ation|feria|"
     r"programa|proyecto|iniciativa|tradici[oó]n|evento|campaña|fiesta|celebraci[oó]n|ministerio|grupo|"
-    r"partnership|alliance|alianza)\b[^.!?]{0,40}$|\b(?:this|esta|este|it|which|que)\s+(?:\w+\s+)?(?:was\s+|fue\s+)?$",
+    r"partnership|alliance|alianza)\b[^.!?]{0,80}$|\b(?:this|esta|este|it|which|que)\s+(?:\w+\s+)?(?:was\s+|fue\s+)?$",
     re.IGNORECASE,
 )
 """'The idea was born on 6 January 2019': a thing's birthday is no one's date of birth."""
@@ -83,7 +83,8 @@ _PUBLIC_PLACE = re.compile(
     r"\b(?:office|offices|oficina|oficinas|courthouse|court|library|biblioteca|church|iglesia|parroquia|chapel|"
     r"center|centre|centro|school|escuela|park|parque|hall|sal[oó]n|museum|museo|hospital|clinic|cl[ií]nica|"
     r"store|tienda|restaurant|restaurante|bank|banco|drop[-\s]?off|entrega|headquarters|capitol|plaza|"
-    r"fairgrounds|arena|stadium|gym|ymca|ywca|shelter|pantry|building|edificio|campus|university|college|"
+    r"fairgrounds|arena|stadium|gym|ymca|ywca|shelter|pantry|building|edificio|campus|university|college|capitol|"
+    r"capitolio|ayuntamiento|courthouse|juzgado|corte|"
     r"suite|ste\.?|PO\s+Box|P\.O\.)\b", re.IGNORECASE)
 _PRIVATE_PLACE = re.compile(
     r"\b(?:home|house|(?-i:casa)|hogar|residence|residencia|apartment|apt|driveway|backyard|yard|porch|lives|live|"

@@ -193,7 +193,8 @@ kitchen shelter museum stadium arena fair festival day days week month year awar
 commission institute trust partnership partners initiative river lake creek valley hills heights mall building
 tower airport station regional state national federal sheriff police fire district health learning resource
 resources unit units licensing conference summit training workshop gala luncheon banquet night celebration ceremony
-walk run expo parade ward stake drive pkwy parkway hwy highway blvd ln ct cir pl trl bill act law rights award awards
+walk run expo parade ward stake ymca ywca drive pkwy parkway hwy highway blvd ln ct cir pl trl bill act law rights
+award awards
 scholarship proclamation courthouse courtroom capitol
 elementary middle high school academy preschool montessori fellowship league guild lodge legion auxiliary chamber
 rotary kiwanis lions optimist sorority fraternity scouts troop pack co-op cooperative hardware diner bakery cafe
@@ -214,7 +215,7 @@ ORG_START = frozenset("""
 iglesia parroquia capilla templo ministerio ministerios fundacion asociacion club banco escuela colegio centro
 biblioteca restaurante panaderia tienda taqueria universidad hospital clinica comite consejo alianza coalicion
 red grupo casa hogar proyecto programa feria dia semana mes noche fiesta gala st saint san santa team camp
-operation project fort mount mt lake port salon masjid mosque mezquita temple templo synagogue sinagoga
+operation project fort mount mt lake port salon linea masjid mosque mezquita temple templo synagogue sinagoga
 """.split())
 """A capitalised run that starts with one of these is a place or organisation ("Iglesia Vida Nueva")."""
 
@@ -402,7 +403,8 @@ january february march april may june july august september october november dec
 jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
 diciembre ed edu dia day night xin chao aloha shalom namaste salaam salam marhaba konnichiwa annyeong jambo habari
 bonjour
-merci danke omg lol asante sana grazie obrigado wado miigwech
+merci danke omg lol asante sana grazie obrigado wado miigwech ramadan eid mubarak diwali hanukkah kwanzaa
+juneteenth
 """.split())
 """Words that start sentences or greetings in capitals: never the first word of a name."""
 

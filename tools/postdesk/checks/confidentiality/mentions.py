@@ -194,7 +194,8 @@ _LOCATIVE_AFTER = re.compile(r"^(?:,\s*(?:MO|Mo\.|Missouri|KS|IL|AR|OK|IA|NE|KY|
 
 
 _PLACE_LIST_BEFORE = re.compile(
-    r"\b(?:in|at|from|near|across|visit|visiting|serving|en|desde|condados?\s+de|counties\s+of)\s+"
+    r"\b(?:in|at|from|near|across|visit|visiting|serving|en|desde|condados?\s+de|counties\s+of|towns|cities|"
+    r"communities|counties|pueblos|ciudades)\s+"
     r"(?:[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?\s*(?:,|and|&|y)\s*)+$")
 _PLACE_LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|y)\s*[A-Z][\w'’]+)*\s*(?:,\s*)?(?:and\s+|y\s+)?(?:counties|condados|"
                                r"County|Counties|towns|communities)\b")
@@ -309,7 +310,7 @@ def _joined(text: str, left: Token, right: Token, lowercase_names: bool) -> bool
         return False  # one line break joins: posts are often wrapped mid-name
     if left.text.endswith(".") and not (_INITIALS.match(left.text) or left.key in lx.HONORIFICS
                                         or left.key in lx.TITLES or len(left.text) == 2
-                                        or left.key in ("st", "ste", "mt", "ft", "mons", "msgr", "fr")):
+                                        or left.key in ("st", "ste", "mt", "ft", "mons", "msgr", "fr", "jr", "sr")):
         return False  # "Guadalupe. Nuestro": a sentence ends here
     if _INITIALS.match(left.text) or _INITIALS.match(right.text):
         return right.capitalised

@@ -330,10 +330,14 @@ def _compose(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]
 
 _LETTER = r"[^\W\d_]"
 # Four or more single letters, each separated from the next by the same character.
-_SPACED = re.compile(rf"(?<![^\W_]){_LETTER}(?P<sep>[ .\-*{_BULLETS}]){_LETTER}(?![^\W_])"
+_SEPARATORS = rf" .\-*_{_BULLETS}\U0001F300-\U0001FAFF\u2600-\u27BF"
+"""Spaces, dots, dashes, stars, underscores, bullets and emoji: "J a y", "n_e_v", "Z🌟a🌟r🌟a"."""
+_SPACED = re.compile(rf"(?<![^\W_]){_LETTER}(?P<sep>[{_SEPARATORS}]){_LETTER}(?![^\W_])"
                      rf"(?:(?P=sep){_LETTER}(?![^\W_])){{2,}}")
 # Cheap to search for (no look-behind at every position): most posts have no such run at all.
-_SPACED_HINT = re.compile(rf"[ .\-*{_BULLETS}]{_LETTER}[ .\-*{_BULLETS}]{_LETTER}[ .\-*{_BULLETS}]")
+_SPACED_HINT = re.compile(rf"[{_SEPARATORS}]{_LETTER}[{_SEPARATORS}]{_LETTER}[{_SEPARATORS}]")
+_SPACED_DIGITS = re.compile(r"(?<![\d.,])\d(?: \d){4,}(?![\d.,])")
+"""Five or more single digits with a space between each: a case number written to dodge a match."""
 _HYPHEN_BREAK = re.compile(rf"-[ \t]*(?:\r\n|[\r\n])[ \t]*(?={_LETTER})")  # after a letter: checked
 
 
@@ -350,6 +354,8 @@ def _join_split_words(text: str, origin: list[int] | None) -> tuple[str, list[in
         if sep != " " and (_continues(text, end, sep, 1) or _continues(text, start, sep, -1)):
             continue  # a dotted name such as a.b.c.d.example.org, not a spelled-out word
         cuts.extend((index, index + 1) for index in range(start + 1, end, 2))
+    for match in _SPACED_DIGITS.finditer(text):
+        cuts.extend((index, index + 1) for index in range(match.start() + 1, match.end(), 2))
     if not cuts:
         return text, origin
     cuts.sort()
