@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ...config import ConfidentialityPolicy
 from ...model import Severity
+from .lexicon import fold, given_names, org_words, places
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +196,6 @@ def location_hits(location: str, policy: ConfidentialityPolicy) -> Iterator[Hit]
 
 def _named_business(part: str) -> bool:
     """'Marshfield Walmart', 'Hy-Vee': a capitalised name that is neither a town alone nor a person's name."""
-    from .lexicon import fold, given_names, places
-
     words = re.findall(r"[^\W\d_][\w'’&-]*", part)
     if not words or not all(w[:1].isupper() for w in words) or fold(" ".join(words)) in places():
         return False
@@ -207,8 +206,6 @@ def _named_business(part: str) -> bool:
 
 def _looks_like_venue(part: str) -> bool:
     """'Capitol Plaza', 'Memorial Hall', 'Boone County Fairgrounds': a named place, not a town alone."""
-    from .lexicon import fold, org_words, places
-
     words = [fold(w) for w in part.split()]
     return len(words) >= 2 and " ".join(words) not in places() and any(w in org_words() for w in words)
 

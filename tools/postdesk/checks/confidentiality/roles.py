@@ -47,7 +47,7 @@ def assign_roles(text: str, found: list[Mention], sents: Sentences) -> None:
     for _ in range(2):  # a role found by spreading may spread again ("Esteban and Carmen Delgado")
         _spread_within_people(found)
         _spread_over_lists(found)
-        _spread_over_names(found)
+        spread_over_names(found)
 
 
 def _spread_within_people(found: list[Mention]) -> None:
@@ -86,10 +86,6 @@ def _spread_over_lists(found: list[Mention]) -> None:
 
 
 def spread_over_names(found: list[Mention]) -> None:
-    _spread_over_names(found)
-
-
-def _spread_over_names(found: list[Mention]) -> None:
     """Later mentions of the same name share its role ("Thank you, Dana!"); a served role found for
     one mention ("Loretta, then 68, became their kinship placement") overrides a weak adult cue
     of another ("Loretta Pickens of Poplar Bluff")."""
@@ -224,27 +220,27 @@ def _served_cue(text: str, flat: str, mention: Mention, before: str, after: str,
         return "child", f"{m.group()}{mention.words}"
     if mention.kind in ("initials", "nickname"):
         return "child", mention.words
-    if m := _HER_CARE.search(story_of(sentence_after, next_sentence)):
+    story = f"{sentence_after} {next_sentence}"  # "Shauna Kettering finished treatment. Her kids came home."
+    if m := _HER_CARE.search(story):
         return "child", m.group()  # "Aurora painted this mural during her stay at our residential treatment partner"
     if m := _PARENTS_CASE.search(sentence_after):
         return "relative", m.group()  # "Daniel Ochoa ... through his termination of parental rights trial"
     if m := _CAREGIVER_ACT.match(after):
         return "relative", f"{mention.words}{m.group()}"
-    story = story_of(sentence_after, next_sentence)  # "Shauna Kettering finished treatment. Her kids came home."
     own = _OWN_CHILDREN if mention.kind == "family" else _OWN_CHILDREN_NOT_WHOSE
     if (m := own.search(story)) and (lx.CARE_SPECIFIC.search(story) or re.search(
             r"\b(?:came|come|coming|went|going|returned|back)\s+home\b|\bvolvieron\s+a\s+casa", story[m.end():])):
         return "relative", m.group()  # "... the day her kids came home from foster care"
-    clause_before = _clause_before(before)
-    job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
-    if job:
-        return "adult", job[-1]  # "Judge Ramon Delgado", "Caseworker Dana"
     return None
 
 
 def _adult_cue(text: str, flat: str, mention: Mention, before: str, after: str, near_after: str, sentence_after: str,
                next_sentence: str) -> tuple[str, str] | None:
     """An adult who may be named: a title or role, a list of staff, a foster parent, an appointment."""
+    clause_before = _clause_before(before)
+    job = [w for w in re.findall(r"[\w'’]+", clause_before)[-3:] if lx.fold(w) in lx.TITLES]
+    if job:
+        return "adult", job[-1]  # "Judge Ramon Delgado", "Caseworker Dana"
     if intro := _list_intro(text, mention.start):
         return "adult", intro
     if m := _INLINE_LIST_INTRO.search(re.split(r"(?<=[.!?])\s+", flat[max(0, mention.start - 300):mention.start])[-1]):
@@ -270,13 +266,12 @@ def _adult_cue(text: str, flat: str, mention: Mention, before: str, after: str, 
     if (m := re.search(r"([\w'’]+)\s*[,:]\s*$", before)) and (lx.fold(m.group(1)) in lx.TITLES or
                                                               lx.ROLE_PHRASE.fullmatch(m.group(1))):
         return "adult", m.group(1)  # "our new foster care supervisor, Angela Brooks"
-    clause_before = _clause_before(before)
     m = re.search(r"([\w'’]+)\s+(?:de|del|of|for|para)\s*$", clause_before)
     if m and lx.fold(m.group(1)) in _CARERS_OF_CHILDREN and _is_given_name(mention.words):
         # "la maestra de Jazmín": Jazmín is the teacher's pupil (not "owner of Phở Saigon")
         return "child", f"{m.group()}{mention.words}"
     for word in reversed(re.findall(r"[\w'’]+", clause_before)[-3:]):
-        if lx.fold(word) in lx.TITLES or lx.fold(word) in lx.HONORIFICS:
+        if lx.fold(word) in lx.HONORIFICS:  # (a title there returned at the top)
             return "adult", word
     if re.search(r"\b(?:of\s+the\s+(?:year|month|quarter)|award\s+winner|honoree|del\s+(?:a[nñ]o|mes))\s*,?\s*"
                  r"(?:is|was|es|fue)?\s*$", clause_before,
@@ -291,8 +286,6 @@ def _adult_cue(text: str, flat: str, mention: Mention, before: str, after: str, 
         return "adult", m.group().strip(" ,")  # "Darnell ... He takes over as supervisor of our Alton office."
     if m := re.search(r"\b(?:happy\s+)?retirement\s*,?\s*(?:to\s+)?$", before, re.IGNORECASE):
         return "adult", m.group().strip(" ,")
-    if m := FOSTER_PARENT_BEFORE.search(before):
-        return "foster-parent", m.group().strip()
     if m := _APPOINTED.match(after):
         return "adult", m.group().strip()  # "Tamika Rowe has been promoted to Circuit Manager"
     if m := _ANIMAL_AFTER.match(after):
@@ -377,10 +370,6 @@ _HER_CARE = re.compile(
     re.IGNORECASE)
 """The person's own time in care, said in the sentence about them: "during her stay at our residential
 treatment partner", "she did it while in care"."""
-
-
-def story_of(sentence_after: str, next_sentence: str) -> str:
-    return f"{sentence_after} {next_sentence}"
 
 
 _ANIMAL_AFTER = re.compile(
@@ -473,6 +462,10 @@ def _list_intro(text: str, start: int) -> str:
     return ""
 
 
+_ABBREVIATED_WORDS = lx.HONORIFICS | lx.TITLES | ABBREVIATIONS
+"""Words whose final dot does not end the clause before a name ("Dr.", "Sgt.", "St.")."""
+
+
 def _clause_before(before: str) -> str:
     """The words of the clause before a name, up to a comma or a sentence end (not "Dr." or "St.")."""
     parts = re.findall(r"[\w'’]+\.?|[,;:!?()\[\]]|\n\s*\n", before)
@@ -480,7 +473,7 @@ def _clause_before(before: str) -> str:
     for part in reversed(parts):
         if part in ",;:!?()[]" or part.startswith("\n"):
             break
-        if part.endswith(".") and kept and lx.fold(part) not in lx.HONORIFICS | lx.TITLES | ABBREVIATIONS:
+        if part.endswith(".") and kept and lx.fold(part) not in _ABBREVIATED_WORDS:
             break
         kept.append(part)
     return " ".join(reversed(kept))
