@@ -247,3 +247,14 @@ def github_offline(monkeypatch):
     for name in ("GH_TOKEN", "GITHUB_TOKEN", routing.API_URL_VARIABLE, "GITHUB_ACTIONS"):
         monkeypatch.delenv(name, raising=False)
 
+
+@pytest.fixture
+def fake_github(github_offline, monkeypatch):
+    """A loopback fake of GitHub's API, with the environment a workflow would give postdesk to reach it."""
+    from postdesk.fakes.github import FakeGitHub
+
+    with FakeGitHub() as fake:
+        for name, value in fake.env().items():
+            monkeypatch.setenv(name, value)
+        yield fake
+

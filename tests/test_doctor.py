@@ -49,12 +49,9 @@ pytestmark = pytest.mark.usefixtures("github_offline")
 
 
 @pytest.fixture
-def github(monkeypatch):
-    with FakeGitHub() as fake:
-        for name, value in fake.env().items():
-            monkeypatch.setenv(name, value)
-        fake.keep_app_key_for(app_key_jobs(PROJECT))  # correct for this repository's workflows, whatever they say
-        yield fake
+def github(fake_github):
+    fake_github.keep_app_key_for(app_key_jobs(PROJECT))  # correct for this repository's workflows, whatever they say
+    return fake_github
 
 
 def doctor(*extra: str, repo: Path = PROJECT) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from postdesk.cli import main
-from postdesk.fakes.github import NOT_ACCESSIBLE, TOKEN, FakeGitHub, github_error
+from postdesk.fakes.github import NOT_ACCESSIBLE, TOKEN, github_error
 from postdesk.routing import MARKER, NotAsked, RepoName, Routing, refusal_comment, split_handles
 
 from .conftest import PROJECT
@@ -33,12 +33,9 @@ pytestmark = pytest.mark.usefixtures("github_offline")
 
 
 @pytest.fixture
-def github(monkeypatch):
-    with FakeGitHub() as fake:
-        for name, value in fake.env().items():
-            monkeypatch.setenv(name, value)
-        fake.add_pull(7, SHA, author="jordan")
-        yield fake
+def github(fake_github):
+    fake_github.add_pull(7, SHA, author="jordan")
+    return fake_github
 
 
 @pytest.fixture
