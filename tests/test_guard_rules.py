@@ -21,7 +21,8 @@ def rules(text: str, **kwargs) -> list[str]:
 
 def post(*fields: tuple[str, str], venue: str = "") -> list[tuple[str, str, str]]:
     """(field name, rule, quoted text) for every error in a post made of (field name, text) pairs."""
-    built = [Field(name, text, derived=name in ("the hashtags", "the file name")) for name, text in fields]
+    built = [Field(name, text, derived=name in ("the hashtags", "the file name"), location=name == "the event location")
+             for name, text in fields]
     return [(built[i].name, h.rule.split(".", 1)[1], built[i].text[h.start:h.end])
             for i, h in scan_fields(built, policy=POLICY, venue=venue) if h.severity == "error"]
 

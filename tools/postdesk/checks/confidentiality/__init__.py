@@ -51,6 +51,9 @@ class Field:
     column: int = 0
     """0 when offsets in :attr:`text` are not file columns (derived texts such as hashtags)."""
     addresses: bool = True
+    """Street addresses in it are judged (a comment may be scanned without them)."""
+    location: bool = False
+    """The event location: a venue is expected, and a word that may be a place is one."""
     derived: bool = False
 
 
@@ -82,13 +85,13 @@ def scan_fields(fields: Sequence[Field], *, policy: ConfidentialityPolicy, venue
                 f"Invisible direction-control characters in {f.name} make the words display differently from "
                 "how they are stored (and checked).",
                 "Retype these words instead of pasting them: right-to-left controls never belong in a post.")))
-        if f.name == "the event location":
+        if f.location:
             hits += [(index, _back(n, h)) for h in location_hits(n.text, policy)]
             continue
         for hit in identifier_hits(n.text, policy, venue if f.addresses else None):
             hits.append((index, _back(n, hit)))
     texts = [people.FieldText(n.text, f.derived, f.derived or _lowercase_writing(n.text),
-                              places_first=f.name == "the event location")
+                              places_first=f.location)
              for f, n in zip(fields, normal, strict=True)]
     tags_of: dict[int, tuple[int, list[tuple[int, int, int, int]]]] = {}  # extra field -> (field, spans)
     for index, (f, n) in enumerate(zip(fields, normal, strict=True)):
@@ -225,7 +228,7 @@ def submission_fields(sub: Submission) -> Iterator[Field]:
         yield Field(f"the file name of photo {index + 1}", _words_of_slug(image.file.rsplit("/", 1)[-1]),
                     sub.line_of(f"images.{index}.file", image.line), 0, derived=True)
     if sub.event and sub.event.location:
-        yield Field("the event location", sub.event.location, *at("event.location"), addresses=False)
+        yield Field("the event location", sub.event.location, *at("event.location"), location=True)
     if sub.hashtags:
         tags = " | ".join(_split_camel(tag) for tag in sub.hashtags)  # not commas: "Keanu, MO Kids" is no town
         yield Field("the hashtags", tags, sub.line_of("hashtags"), 0, derived=True)
