@@ -87,7 +87,7 @@ def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None =
     result = ApproveResult()
     paths = [p for p in all_submission_paths(config) if p.endswith(".md")]
     report = check_submissions(config, paths, today=today, workers=1)
-    with open_repo(config.root) as repo:
+    with open_repo(config.root, writing=True) as repo:
         for file in report.files:
             if not file.ok or file.submission is None:
                 result.refused.append(file)

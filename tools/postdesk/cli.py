@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from .errors import PostdeskError, UsageError
 from .model import CHANNELS
+from .terminal import SafeStream
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -147,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    out, err = stdout or sys.stdout, stderr or sys.stderr
+    # Everything printed passes through SafeStream: text from a pull request cannot drive the terminal.
+    out = cast(TextIO, SafeStream(stdout or sys.stdout))
+    err = cast(TextIO, SafeStream(stderr or sys.stderr))
     try:
         args = build_parser().parse_args(argv)
         handler = _HANDLERS[args.command]
@@ -163,6 +167,22 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except KeyboardInterrupt:
         print("postdesk: interrupted", file=err)
         return EXIT_CANNOT_RUN
+    except Exception as exc:
+        git = sys.modules.get("git")  # imported only by the commands that use git
+        if git is None or not isinstance(exc, git.GitCommandError):
+            raise
+        print(f"postdesk: {_git_failure(exc)}\n  hint: fix what git says, then run again; this run stopped "
+              "before recording anything more.", file=err)
+        return EXIT_CANNOT_RUN
+
+
+def _git_failure(exc: Exception) -> str:
+    """A failed git command in one line: its name and git's words, never its arguments (a URL may hold a token)."""
+    command = getattr(exc, "command", None) or ["git"]
+    name = command[1] if isinstance(command, list) and len(command) > 1 else "git"
+    said = " ".join(str(getattr(exc, "stderr", "") or "").split()).removeprefix("stderr: ")
+    said = re.sub(r"://[^/@\s]*@", "://", said)  # https://x-access-token:…@github.com
+    return f"git {name} failed: {said[:500] or 'no reason given'}"
 
 
 def _date(text: str) -> dt.date:

@@ -22,13 +22,58 @@ def _git_module() -> Any:
     return git
 
 
-def open_repo(root: Path) -> Any:
+def open_repo(root: Path, *, writing: bool = False) -> Any:
+    """The repository at ``root``; with ``writing``, refused while git's index lock is held."""
     git = _git_module()
     try:
-        return git.Repo(root, search_parent_directories=False)
+        repo = git.Repo(root, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise RepositoryError(f"{root} is not a git repository.",
                               hint="Run postdesk inside a clone of the postdesk repository.") from None
+    if writing:
+        lock = Path(repo.git_dir) / "index.lock"
+        if lock.exists():
+            repo.close()
+            raise _index_locked(lock, root)
+    return repo
+
+
+def _index_locked(lock: Path, root: Path) -> RepositoryError:
+    """Why git's index is locked, and what to do: wait for a live git, or delete a stale lock.
+
+    git creates ``index.lock`` while it writes the index and deletes it when done; a git
+    process that was killed (a cancelled workflow, a closed laptop) leaves it behind, and
+    every later command that writes fails until someone deletes it. postdesk does not delete
+    it itself: only a person can know that no other program is about to finish its work.
+    """
+    shown = lock.relative_to(root) if lock.is_relative_to(root) else lock
+    if live_git_processes(root):
+        return RepositoryError(f"Another git command is working in this repository ({shown} exists).",
+                               hint="Wait for it to finish, then run postdesk again.")
+    return RepositoryError(f"git's lock file {shown} was left behind by a git command that was stopped; "
+                           "no git command is running in this repository now.",
+                           hint=f"Delete it (rm {shown}) and run postdesk again. Nothing was changed by this run.")
+
+
+def live_git_processes(root: Path) -> list[int]:
+    """Process ids of git commands working in ``root`` (Linux's /proc; elsewhere, none are seen).
+
+    ``git cat-file`` does not count: GitPython keeps it running for as long as a program has
+    a repository open, and it only reads objects, so it never holds the index lock.
+    """
+    found: list[int] = []
+    resolved = root.resolve()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if not (entry / "comm").read_text().strip().startswith("git"):
+                continue
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            cwd = (entry / "cwd").resolve()
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if b"cat-file" not in arguments and (cwd == resolved or resolved in cwd.parents):
+            found.append(int(entry.name))
+    return found
 
 
 def changed_paths(root: Path, since: str, *, under: str = "content/") -> list[str]:
@@ -163,16 +208,25 @@ def commit(repo: Any, message: str, *paths: str) -> str:
 
 
 def push(repo: Any, attempts: int = 3) -> str:
-    """Push HEAD to origin; when another run pushed first, rebase onto it and try again."""
+    """Push HEAD to origin; when another run pushed first, rebase onto it and try again.
+
+    Only a push refused because the branch moved (another run pushed first) is retried; a
+    push the remote refuses for any other reason (a protected branch, no permission, a
+    hook) stops at once with the remote's own reason and the fix.
+    """
     git = _git_module()
     for attempt in range(attempts):
         try:
             repo.git.push("origin", "HEAD")
             return str(repo.head.commit.hexsha)
         except git.GitCommandError as exc:
+            stderr = str(exc.stderr or "").strip()
+            if not _branch_moved(stderr):
+                raise _push_refused(stderr) from None
             if attempt == attempts - 1:
-                raise RepositoryError(f"git push failed: {exc.stderr.strip()}",
-                                      hint="Another run pushed first and rebasing did not help; run again.") from None
+                raise RepositoryError(f"git push failed: {_remote_words(stderr)}",
+                                      hint="Other runs kept pushing first, and rebasing onto them did not help "
+                                           f"{attempts} times; run again.") from None
             try:
                 repo.git.pull("--rebase", "origin", repo.active_branch.name)
             except git.GitCommandError as conflict:
@@ -185,9 +239,43 @@ def push(repo: Any, attempts: int = 3) -> str:
     raise AssertionError("unreachable")
 
 
+_MOVED = ("non-fast-forward", "fetch first", "stale info", "cannot lock ref")
+
+
+def _branch_moved(stderr: str) -> bool:
+    """True when git refused the push only because the remote branch has commits this clone lacks."""
+    return any(words in stderr for words in _MOVED) and "declined" not in stderr
+
+
+def _push_refused(stderr: str) -> RepositoryError:
+    """The remote's real reason, and the fix, for a push that no rebase will help."""
+    said = _remote_words(stderr)
+    lowered = stderr.lower()
+    if "protected branch" in lowered or "gh006" in lowered or "gh013" in lowered or "ruleset" in lowered:
+        hint = ("The branch is protected and this run's identity may not push to it. In the repository's "
+                "ruleset for main, let the postdesk App (the identity the workflows push with) bypass it, as "
+                "the README's GitHub setup says, then run again. The commit is only in this run's clone.")
+    elif "permission" in lowered or "403" in lowered or "denied" in lowered or "authentication" in lowered:
+        hint = ("This run's token may not push here. Give the workflow 'contents: write' (or the App "
+                "'Contents: read and write') and check the token has not expired, then run again.")
+    elif "declined" in lowered or "hook" in lowered:
+        hint = "A hook on the remote refused the push (its words are above); fix what it names and run again."
+    else:
+        hint = "Check that 'origin' is reachable and this run may push to it, then run again."
+    return RepositoryError(f"git push was refused: {said}", hint=hint)
+
+
+def _remote_words(stderr: str) -> str:
+    """git's lines that say why, without progress noise, in one line."""
+    lines = (line.strip().removeprefix("stderr: ").strip("'").strip() for line in stderr.splitlines())
+    kept = [line.removeprefix("remote: ") for line in lines
+            if line and line != "remote:" and not line.startswith(("To ", "hint:", "cmdline:"))]
+    return " ".join(kept)[:500] or "no reason given"
+
+
 def commit_paths(root: Path, paths: list[str], message: str, *, push_too: bool = False) -> str:
     """Commit ``paths`` (only them) and optionally push; with nothing changed, no commit (returns HEAD)."""
-    with open_repo(root) as repo:
+    with open_repo(root, writing=True) as repo:
         repo.git.add("--", *paths)
         if not repo.git.diff("--cached", "--name-only", "--", *paths):
             return str(repo.head.commit.hexsha)  # the files already say this: no empty commit

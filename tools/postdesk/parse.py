@@ -24,6 +24,7 @@ thousands of nested brackets.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import errno
 import os
@@ -32,9 +33,11 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import Event, Finding, ImageRef, Person, Severity, Submission
@@ -163,14 +166,20 @@ def load_front_matter(front: str, *, first_line: int = 1) -> tuple[dict[str, obj
     if depth > MAX_NESTING:
         raise _Refused("frontmatter.too-deep", f"The front matter nests brackets {depth} levels deep.",
                        "Write each field on its own line; version 1 needs at most three levels.", first_line)
+    depth, deepest_line = _block_depth(front)
+    if depth > MAX_NESTING:
+        raise _Refused("frontmatter.too-deep", f"The front matter nests lists or fields {depth} levels deep.",
+                       "Write each field on its own line; version 1 needs at most three levels.",
+                       first_line + deepest_line)
+    line_of = _line_counter(front, first_line)
     try:
         root = yaml.compose(front, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        line = line_of(mark) if mark else first_line
         problem = (exc.problem or exc.context or "invalid YAML").rstrip(".")
-        raise _Refused("frontmatter.yaml-syntax", f"The front matter is not valid YAML: {problem}.",
-                       _syntax_hint(problem), line) from None
+        message, hint = _syntax_words(problem, _source_line(front, line - first_line))
+        raise _Refused("frontmatter.yaml-syntax", message, hint, line) from None
     except yaml.YAMLError as exc:
         raise _Refused("frontmatter.yaml-syntax", f"The front matter is not valid YAML: {exc}.",
                        "Check the indentation and quotes around this line.", first_line) from None
@@ -180,16 +189,16 @@ def load_front_matter(front: str, *, first_line: int = 1) -> tuple[dict[str, obj
                        "confidentiality_confirmed.", first_line)
     if not isinstance(root, MappingNode):
         raise _Refused("frontmatter.not-a-mapping", "The front matter must be a list of 'field: value' lines.",
-                       "Write one field per line, like 'title: Backpack drive'.", first_line + root.start_mark.line)
+                       "Write one field per line, like 'title: Backpack drive'.", line_of(root.start_mark))
     key_lines: dict[str, int] = {}
-    data = _plain(root, "", key_lines, set(), first_line, 0)
+    data = _plain(root, "", key_lines, set(), line_of, 0)
     assert isinstance(data, dict)
     return data, key_lines
 
 
-def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], first_line: int,
+def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], line_of: _LineOf,
            depth: int) -> object:
-    line = first_line + node.start_mark.line
+    line = line_of(node.start_mark)
     if id(node) in seen:
         raise _Refused("frontmatter.unsafe-yaml", "The front matter uses a YAML alias ('*name').",
                        "Write the value out in full; anchors and aliases are not allowed.", line)
@@ -202,12 +211,12 @@ def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], fir
     if node.tag not in (_YAML + "map", _YAML + "seq"):
         raise _refused_tag(node.tag, line)
     if isinstance(node, SequenceNode):
-        return [_plain(item, f"{path}.{i}" if path else str(i), key_lines, seen, first_line, depth + 1)
+        return [_plain(item, f"{path}.{i}" if path else str(i), key_lines, seen, line_of, depth + 1)
                 for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)
     result: dict[str, object] = {}
     for key_node, value_node in node.value:
-        key_line = first_line + key_node.start_mark.line
+        key_line = line_of(key_node.start_mark)
         if key_node.tag == _YAML + "merge":
             raise _Refused("frontmatter.unsafe-yaml", "The front matter uses a YAML merge key ('<<').",
                            "Write the fields out in full; merge keys are not allowed.", key_line)
@@ -225,12 +234,12 @@ def _plain(node: Node, path: str, key_lines: dict[str, int], seen: set[int], fir
         dotted = f"{path}.{key}" if path else key
         key_lines[dotted] = key_line
         # Where the value's text starts: a block scalar ("|" or ">") starts on the next line.
-        value_line = first_line + value_node.start_mark.line
+        value_line = line_of(value_node.start_mark)
         style = getattr(value_node, "style", None)
         key_lines[f"{dotted}@"] = value_line + (1 if style in ("|", ">") else 0)
         if style not in ("|", ">"):  # the column where a one-line value's text starts
             key_lines[f"{dotted}@column"] = value_node.start_mark.column + (2 if style in ("'", '"') else 1)
-        result[key] = _plain(value_node, dotted, key_lines, seen, first_line, depth + 1)
+        result[key] = _plain(value_node, dotted, key_lines, seen, line_of, depth + 1)
     return result
 
 
@@ -255,14 +264,78 @@ def _refused_tag(tag: str, line: int) -> _Refused:
                     "Remove the tag: values are plain text, numbers, dates, true/false and lists.", line)
 
 
-def _syntax_hint(problem: str) -> str:
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+
+
+def _syntax_words(problem: str, source: str) -> tuple[str, str]:
+    """The message and hint for a YAML syntax error, in the words of what the person typed."""
+    indent = source[:len(source) - len(source.lstrip(" \t"))]
+    if "\t" in indent or "tab" in problem:
+        return ("This line is indented with a tab.", "Indent with spaces, not tabs.")
+    message = f"The front matter is not valid YAML: {problem}."
+    if any(quote in source for quote in _CURLY_QUOTES):
+        return (message, "This line has curly quotes (\u201c \u201d or \u2018 \u2019), which YAML reads as "
+                         "ordinary letters. Type straight quotes (\") around the whole value instead.")
     if "mapping values are not allowed" in problem:
-        return "A value contains ': '. Put the whole value in double quotes."
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "Indent with spaces, not tabs."
+        return message, "A value contains ': '. Put the whole value in double quotes."
     if "could not find expected ':'" in problem:
-        return "Each field needs 'name: value'; check for a missing colon or a stray line."
-    return "Check the indentation and quotes on this line and the one before it."
+        return message, "Each field needs 'name: value'; check for a missing colon or a stray line."
+    return message, "Check the indentation and quotes on this line and the one before it."
+
+
+def _source_line(text: str, index: int) -> str:
+    lines = text.split("\n")
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+class _LineOf(Protocol):
+    def __call__(self, mark: Mark) -> int: ...
+
+
+def _line_counter(text: str, first_line: int) -> _LineOf:
+    """Mark -> the line a person sees in the file.
+
+    libyaml also counts U+2028, U+2029 and U+0085 as line breaks, so with one of them in a value
+    its line numbers run ahead of the editor's; the mark's character index is then counted
+    against the file's own line feeds.
+    """
+    if not any(brk in text for brk in _YAML_ONLY_BREAKS):
+        return lambda mark: first_line + mark.line
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    return lambda mark: first_line + bisect.bisect_right(starts, mark.index) - 1
+
+
+_YAML_ONLY_BREAKS = ("\u2028", "\u2029", "\x85")
+
+
+def _block_depth(text: str) -> tuple[int, int]:
+    """(deepest block nesting, 0-based line where it is reached), before libyaml sees the text.
+
+    libyaml's composer recurses in C once per level, so ~25,000 nested ``- `` items in 50 KB
+    crash some versions with a segmentation fault. Nesting is counted from indentation (a
+    stack of deeper indents) plus the compact indicators a line starts with (``- - - x``).
+    Lines of a multi-line value count too: this errs towards refusing, far above any real form.
+    """
+    stack: list[int] = []
+    deepest = deepest_line = 0
+    for number, line in enumerate(text.split("\n")):
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        indent = len(line) - len(content)
+        while stack and stack[-1] > indent:
+            stack.pop()
+        if not stack or stack[-1] < indent:
+            stack.append(indent)
+        compact = _COMPACT_INDICATORS.match(content)
+        depth = len(stack) + (len(_INDICATOR.findall(compact.group())) if compact else 0)
+        if depth > deepest:
+            deepest, deepest_line = depth, number
+    return deepest, deepest_line
+
+
+_COMPACT_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
+_INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
 
 
 def _flow_depth(text: str) -> int:

@@ -13,6 +13,7 @@ Rule ids: ``schema.required``, ``schema.unknown-key``, ``schema.type``,
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -108,6 +109,31 @@ def _validator() -> Any:
 
 
 def _findings_for(error: Any, path: str, lines: Mapping[str, int]) -> Iterator[Finding]:
+    curly = _curly_quoted(error.instance)
+    for finding in _plain_findings_for(error, path, lines):
+        yield finding if not curly else dataclasses.replace(
+            finding, hint=f"The value is in curly quotes {curly}, which count as part of it: delete them, "
+                          f"or type straight quotes (\") instead. {finding.hint}".rstrip())
+
+
+_CURLY_PAIRS = ("\u201c\u201d", "\u2018\u2019", "\u201e\u201c", "\u201e\u201d", "\u00ab\u00bb", "\u201d\u201d",
+                "\u2019\u2019")
+
+
+def _curly_quoted(value: object) -> str:
+    """The pair of curly quotes around a text value (``"“ ”"``), or '' when it has none.
+
+    A word processor or phone keyboard turns typed quotes into curly ones, which YAML reads as
+    letters: ``“2026-12-05”`` is then not a date, and the person sees quotes they did type.
+    """
+    if isinstance(value, str) and len(value) >= 2:
+        for pair in _CURLY_PAIRS:
+            if value[0] == pair[0] and value[-1] == pair[1]:
+                return f"{pair[0]} {pair[1]}"
+    return ""
+
+
+def _plain_findings_for(error: Any, path: str, lines: Mapping[str, int]) -> Iterator[Finding]:
     where = list(error.absolute_path)
     field = _describe(where)
     kind = error.validator
