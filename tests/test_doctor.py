@@ -360,9 +360,10 @@ def test_a_server_error_is_exit_2(github):
 
 @pytest.mark.parametrize(("env", "message"), [
     ({}, "No GitHub token: set GH_TOKEN or GITHUB_TOKEN"),
-    ({"GITHUB_TOKEN": "ghp_has a space"}, "GITHUB_TOKEN does not hold a token"),
-    ({"GH_TOKEN": "ghp_tab\tinside"}, "GH_TOKEN does not hold a token"),
-    ({"GH_TOKEN": "ghp_ünicode"}, "GH_TOKEN does not hold a token"),
+    ({"GITHUB_TOKEN": "ghp_has a space"}, "GITHUB_TOKEN contains a space at position 8"),
+    ({"GH_TOKEN": "ghp_tab\tinside"}, "GH_TOKEN contains a tab at position 8"),
+    ({"GH_TOKEN": "ghp_ünicode"}, "GH_TOKEN contains a character that is not plain ASCII"),
+    ({"GH_TOKEN": "ghp_line\nbreak\n"}, "GH_TOKEN contains a line break at position 9"),
 ])
 def test_a_missing_or_malformed_token_is_exit_2_without_showing_it(monkeypatch, env, message):
     for name, value in env.items():
@@ -400,6 +401,16 @@ def test_the_output_masks_a_token_that_slips_into_a_message():
     items = [DoctorItem("something", WRONG, f"GitHub said {TOKEN}", "fix it")]
     text = format_items(items, secrets=(TOKEN,))
     assert TOKEN not in text and "***" in text
+
+
+def test_a_token_echoed_cut_short_or_encoded_is_masked_too(github):
+    from urllib.parse import quote
+
+    github.fail_next("GET", r"/repos/example-agency/postdesk/pages",
+                     routing_error(403, f"token {TOKEN[:14]}... (sent as {quote(TOKEN + '/', safe='')}) lacks pages"))
+    code, _out, err = doctor()
+    assert code == 2
+    assert TOKEN[4:14] not in err and "token ***... (sent as ***) lacks pages" in err
 
 
 def test_a_token_echoed_by_the_api_is_masked(github):

@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 _WHERE = {
     "CheckReport": "check", "FileResult": "check", "check_submissions": "check",
     "Config": "config", "find_root": "config", "load_config": "config",
-    "ChannelError": "errors", "ConfigError": "errors", "LedgerError": "errors", "MediaError": "errors",
+    "ChannelError": "errors", "ConfigError": "errors", "CredentialError": "errors", "LedgerError": "errors",
+    "MediaError": "errors",
     "PostdeskError": "errors", "RepositoryError": "errors", "UnsafePathError": "errors", "UsageError": "errors",
     "CHANNELS": "model", "Event": "model", "Finding": "model", "ImageRef": "model", "Person": "model",
     "Severity": "model", "Submission": "model",

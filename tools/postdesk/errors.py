@@ -11,6 +11,8 @@ submission are *not* exceptions, they are :class:`postdesk.model.Finding` values
     ├── ConfigError          postdesk.toml is missing, unreadable or invalid
     ├── RepositoryError      not a git repository, unknown revision, git failed
     ├── UsageError           a command was called with arguments that cannot work
+    ├── CredentialError      a secret in the environment cannot be a credential (a line break,
+    │                        a space, a character that is not ASCII): named, never shown
     ├── MediaError           a photo could not be read or rewritten safely
     │   └── UnsafePathError  a path leaves the repository or goes through a symlink
     ├── ChannelError         a social network refused a request or could not be reached
@@ -58,6 +60,18 @@ class RepositoryError(PostdeskError):
 
 class UsageError(PostdeskError):
     """A command was called with arguments that cannot work."""
+
+
+class CredentialError(PostdeskError):
+    """A credential in the environment holds something no credential can (see :mod:`postdesk.secrecy`).
+
+    ``variables`` names the refused variables; the message never holds any part of a value.
+    Raised before anything is sent, so the command stops with "could not run" (exit 2).
+    """
+
+    def __init__(self, message: str, *, variables: tuple[str, ...] = (), hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.variables = variables
 
 
 class MediaError(PostdeskError):

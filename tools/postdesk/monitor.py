@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .channels import client_for, missing_credentials, redacted_logs
+from .channels import check_credentials, client_for, missing_credentials, redacted_logs
 from .channels.base import Comment, Engagement, RetryPolicy
 from .config import ConfidentialityPolicy, Config
 from .errors import AuthFailed, ChannelError, NotOffered, PostdeskError, RateLimited, Rejected
@@ -235,7 +235,11 @@ def watched_posts(config: Config, *, now: dt.datetime, days: int) -> list[Watche
 def monitor(config: Config, *, env: Mapping[str, str], now: dt.datetime, record: Record,
             since: dt.datetime | None = None, out: Path | None = None, policy: RetryPolicy | None = None,
             progress: Progress | None = None) -> MonitorRun:
-    """Run the monitor (see the module docstring); writes the digest into ``out`` when given."""
+    """Run the monitor (see the module docstring); writes the digest into ``out`` when given.
+
+    A credential that cannot be one raises CredentialError before any request (exit 2).
+    """
+    check_credentials(env)
     with redacted_logs(env):
         run, state = _watch(config, env=env, now=now, since=since, policy=policy or RetryPolicy(),
                             progress=progress or (lambda *_: None))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .approve import rendition_path
-from .channels import client_for, credential_names, missing_credentials, redacted_logs
+from .channels import check_credentials, client_for, credential_names, missing_credentials, redacted_logs
 from .channels.base import Channel, OutgoingPost, Photo, RetryPolicy
 from .config import Config
 from .errors import (
@@ -257,7 +257,11 @@ def post_due(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id
     ``recheck(item)`` re-reads an item's ledger after ``sending`` was recorded (after a
     push that may have rebased onto another run's work): if the entry is no longer this
     run's, another run claimed the post and this one leaves it.
+
+    Every credential of ``channels`` is checked first: one that cannot be a credential
+    raises CredentialError before anything is recorded or sent (a dry run included).
     """
+    check_credentials(env, channels)
     with redacted_logs(env), posting_lock(config):
         return _run(config, env=env, now=now, run_id=run_id, record=record, dry_run=dry_run, channels=channels,
                     policy=policy or RetryPolicy(), progress=progress or (lambda *_: None),

@@ -36,6 +36,7 @@ import httpx
 
 from .channels.base import Api, RetryPolicy, json_or_empty, retry_at_from_reset, retry_at_from_retry_after
 from .errors import AuthFailed, ChannelError, RateLimited, Rejected, Unavailable, UsageError
+from .secrecy import clean_error_text, read_credential
 
 API_URL_VARIABLE = "POSTDESK_GITHUB_API_URL"
 """Where GitHub's REST API is: tests point it at the loopback fake, GitHub Enterprise at its own."""
@@ -56,6 +57,8 @@ NEEDS_ACTIONS_APPROVAL = False
 """route-review asks with the App's token, so GitHub Actions never needs to create or approve reviews."""
 MAX_MESSAGE = 2_000
 """GitHub's error message is cut to this many characters in the comment (a comment holds 65,536)."""
+MAX_GITHUB_WORDS = 600
+"""The most characters of GitHub's own error words kept (a message and its list of errors)."""
 
 _OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
@@ -94,19 +97,16 @@ def parse_repo_name(text: str) -> RepoName:
 
 
 def github_token(env: Mapping[str, str]) -> str:
-    """The token in ``GH_TOKEN`` or ``GITHUB_TOKEN``: printable, without whitespace. Never shown.
+    """The token in ``GH_TOKEN`` or ``GITHUB_TOKEN``: printable ASCII, without whitespace. Never shown.
 
-    Surrounding whitespace (a newline pasted with it) is dropped; anything else that could
-    not travel in an HTTP header is refused with a message naming the variable, not the value.
+    Read by :func:`postdesk.secrecy.read_credential`: surrounding whitespace (a newline
+    pasted with it) is dropped; anything else that could not travel in an HTTP header is
+    refused (CredentialError, exit 2) naming the variable and the position, not the value.
     """
     for variable in TOKEN_VARIABLES:
-        value = (env.get(variable) or "").strip()
-        if not value:
-            continue
-        if not all(33 <= ord(char) <= 126 for char in value):
-            raise UsageError(f"{variable} does not hold a token: it has spaces or characters that cannot be printed.",
-                             hint=f"Set {variable} to the token alone (the value is not shown here).")
-        return value
+        value = read_credential(env, variable)
+        if value:
+            return value
     raise UsageError("No GitHub token: set GH_TOKEN or GITHUB_TOKEN.",
                      hint="In a workflow, pass one in env:; on your machine, `export GH_TOKEN=$(gh auth token)`.")
 
@@ -114,12 +114,22 @@ def github_token(env: Mapping[str, str]) -> str:
 def api_base_url(env: Mapping[str, str]) -> str:
     """``POSTDESK_GITHUB_API_URL`` or GitHub's; only https carries the token, except to this machine.
 
-    An address with a user name, a password, a query or a fragment is refused: it is printed.
+    An address with a user name, a password, a query or a fragment is refused without
+    being shown (any of them may hold a credential); another wrong address is shown.
     """
     url = (env.get(API_URL_VARIABLE) or DEFAULT_API_URL).strip().rstrip("/")
-    parts = urllib.parse.urlsplit(url)
-    secure = parts.scheme == "https" or (parts.scheme == "http" and (parts.hostname or "") in _LOOPBACK)
-    if not (secure and parts.hostname) or parts.username or parts.password or parts.query or parts.fragment:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        hostname = parts.hostname or ""
+    except ValueError:  # "http://[::1" and the like
+        parts, hostname = None, ""
+    if parts is None or "@" in parts.netloc or parts.query or parts.fragment:
+        raise UsageError(f"{API_URL_VARIABLE} is not an API address (it has a user name, a password, a query or "
+                         "a fragment, or cannot be read); the address is not shown, as it may hold a credential.",
+                         hint=f"Unset it for {DEFAULT_API_URL}, or give your GitHub Enterprise API address alone "
+                              "(such as https://ghe.example.gov/api/v3); the token goes in GH_TOKEN or GITHUB_TOKEN.")
+    secure = parts.scheme == "https" or (parts.scheme == "http" and hostname in _LOOPBACK)
+    if not (secure and hostname):
         raise UsageError(f"{API_URL_VARIABLE} must be an https:// address (http:// only to this machine), not {url!r}.",
                          hint=f"Unset it for {DEFAULT_API_URL}, or give your GitHub Enterprise API address.")
     return url
@@ -146,10 +156,14 @@ def classify(response: httpx.Response) -> ChannelError:
     """GitHub's failed answer as a ChannelError: its ``message`` (and ``errors``) in the text."""
     body = json_or_empty(response)
     message = str(body.get("message") or response.reason_phrase or "no message")
-    details = [item.get("message") if isinstance(item, dict) else item for item in body.get("errors", []) or []]
+    errors = body.get("errors")
+    details = [item.get("message") if isinstance(item, dict) else item
+               for item in (errors if isinstance(errors, list) else [])]
     details = [str(item) for item in details if item]
     if details:
         message = f"{message} ({'; '.join(details)})"
+    # GitHub's words go into the log and onto the pull request: one line, capped, tokens masked.
+    message = clean_error_text(message, limit=MAX_GITHUB_WORDS)
     status = response.status_code
     headers = response.headers
     if status == 429 or (status == 403 and (headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers)):

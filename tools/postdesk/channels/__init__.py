@@ -10,7 +10,9 @@ Each module (``facebook``, ``x``, ``linkedin``) offers:
   the credentials are missing.
 
 The environment is passed in (the command line reads it), so tests give each client
-exactly the variables they mean to.
+exactly the variables they mean to. Every credential is checked as it is read
+(:func:`postdesk.secrecy.read_credential`); a run checks all of its networks' credentials
+at once, before anything is sent (:func:`check_credentials`).
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from types import ModuleType
 
 from ..config import Config
 from ..model import CHANNELS
+from ..secrecy import check_credentials as _check
 from .base import Channel, RedactingFilter, RetryPolicy
 
-__all__ = ["client_for", "credential_names", "missing_credentials", "redacted_logs", "secret_values"]
+__all__ = ["check_credentials", "client_for", "credential_names", "missing_credentials", "redacted_logs",
+           "secret_values"]
 
 
 def _module(channel: str) -> ModuleType:
@@ -35,6 +39,17 @@ def _module(channel: str) -> ModuleType:
 def credential_names(channel: str) -> tuple[tuple[str, ...], ...]:
     """The alternative sets of environment variables the ``channel`` client can work with."""
     return tuple(_module(channel).CREDENTIALS)
+
+
+def check_credentials(env: Mapping[str, str], channels: Collection[str] = CHANNELS) -> None:
+    """Raise CredentialError naming every credential variable of ``channels`` set to something no
+    credential can be (a line break, a space, a character that is not ASCII inside it).
+
+    A run calls it before anything else, so a bad secret stops it (exit 2) with nothing
+    sent and nothing recorded, rather than failing at the first request with the HTTP
+    library's error, which would print the header, token included.
+    """
+    _check(env, [name for channel in channels for group in credential_names(channel) for name in group])
 
 
 def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
@@ -61,7 +76,7 @@ def redacted_logs(env: Mapping[str, str]) -> Iterator[None]:
 def missing_credentials(channel: str, env: Mapping[str, str]) -> str:
     """'' when one full set of credentials is present, else a sentence naming what to set."""
     sets = credential_names(channel)
-    if any(all(env.get(name) for name in names) for names in sets):
+    if any(all((env.get(name) or "").strip() for name in names) for names in sets):
         return ""
     options = " or ".join(", ".join(names) for names in sets)
     return f"no credentials: set {options}"

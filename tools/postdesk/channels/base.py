@@ -8,8 +8,12 @@ says what happened.
 
 Retries live here, in :class:`Api`, so every network follows the same rules:
 
-* a connection that was never made (refused, DNS, connect timeout) is retried:
-  nothing reached the network;
+* a request that never left this machine is **not sent**, and says so: a connection
+  that was never made (refused, DNS, TLS set-up, connect timeout), a request that could
+  not be built or written out (an invalid header value, an address that is not valid).
+  It is retried, and the item goes back to scheduled, never ``unknown``. Only an error
+  that proves nothing left counts: whatever may have happened after the request was
+  sent (a read timeout, a dropped connection) counts as possibly sent;
 * a 5xx answer or a read timeout on an *upload* is retried: uploads publish nothing;
 * on the request that *creates the post*, only answers that prove the post was not
   made are retried (502, 503 and a refused connection). A read timeout, a dropped
@@ -21,7 +25,11 @@ Retries live here, in :class:`Api`, so every network follows the same rules:
 
 Timeouts are set on every call (connect 5 s, the rest 30 s; uploads of a few MB take
 seconds). Credentials travel in headers, never in URLs, so an error that names a URL
-never names a secret; :func:`redact` masks them in any text that leaves postdesk.
+never names a secret. Each client passes a network's own words through
+:func:`postdesk.secrecy.clean_error_text` (token-like text masked, capped) when it builds an
+error; :class:`Api` then masks every form of its secrets (:func:`redact`) in the whole
+message, and keeps it on one line, before the error leaves it. No exception's own text
+(an HTTP library's, which can quote a header) goes into a message: only its class name.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from typing import Any, ClassVar, Protocol
 import httpx
 
 from ..errors import ChannelError, RateLimited, Unavailable, UsageError
+from ..secrecy import clean_error_text, mask_secrets, one_line, read_credential
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 USER_AGENT = "postdesk/0.1 (+https://github.com/postdesk)"
@@ -217,16 +226,22 @@ class Api:
             request = self.client.build_request(method, url, **options)
             if sign is not None:
                 request = sign(request)
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header that is not ASCII
+            return Unavailable(f"{what}: not sent: the request could not be built ({type(exc).__name__})",
+                               channel=self.channel)
+        try:
             response = self.client.send(request)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            return Unavailable(f"{what}: could not connect ({type(exc).__name__})", channel=self.channel)
-        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        except NOT_SENT as exc:
+            return Unavailable(f"{what}: not sent: could not connect or write the request ({type(exc).__name__})",
+                               channel=self.channel)
+        except httpx.HTTPError as exc:
             return Unavailable(f"{what}: no answer ({type(exc).__name__})", channel=self.channel,
                                maybe_sent=creates_post)
         if response.is_success:
             return response
         error = self.classify(response)
-        error.message = redact(f"{what}: {error.message}", self.secrets)
+        error.message = one_line(redact(f"{what}: {error.message}", self.secrets))
+        error.hint = redact(error.hint, self.secrets)
         error.args = (error.message,)  # repr() shows args: they must be the redacted text too
         error.channel = self.channel
         error.status = response.status_code
@@ -235,9 +250,26 @@ class Api:
         return error
 
 
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol,
+            httpx.ProxyError, httpx.LocalProtocolError)
+"""Errors that prove the request did not reach the network.
+
+No connection was made (refused, DNS, TLS set-up, a proxy's refusal, a connect or pool
+timeout, a scheme that is not http), or this side refused to write the request out
+(``LocalProtocolError``: an invalid header value, found before the request was complete,
+so the network cannot have acted on it). Everything else after sending began (a read or
+write timeout, a dropped connection, an answer that breaks the protocol) may have reached it.
+"""
+
+
 def _path_only(url: str) -> str:
     """The path of ``url`` without its query: queries may carry ids people need not see."""
-    return httpx.URL(url).path if "://" in url else url.split("?", 1)[0]
+    if "://" not in url:
+        return url.split("?", 1)[0]
+    try:
+        return httpx.URL(url).path
+    except httpx.InvalidURL:  # an upload address from an answer, say: not shown, since it is not valid
+        return "<an address that is not valid>"
 
 
 def retry_at_from_reset(value: str | None, *, clock: Callable[[], float], default_wait: float = 900.0) -> float:
@@ -266,24 +298,28 @@ def json_or_empty(response: httpx.Response) -> dict[str, Any]:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value (at least 4 characters) replaced by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
+    """``text`` with every secret value (at least 4 characters) replaced by ``***``, in every form.
+
+    As it is, URL-encoded, base64-encoded, and any piece of 6 characters or more from its
+    start or end (:func:`postdesk.secrecy.mask_secrets`).
+    """
+    return mask_secrets(text, secrets)
 
 
 class RedactingFilter(logging.Filter):
-    """Masks secrets in log records, for libraries (httpx, httpcore) that log what they send."""
+    """Masks secrets in log records, for libraries (httpx, httpcore) that log what they send.
+
+    Besides the configured secrets, token-like text (``access_token=…`` in an address,
+    ``Bearer …``) is masked as in a network's words, on one line, without a length cap.
+    """
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self.secrets = tuple(secret for secret in secrets if secret and len(secret) >= 4)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg = redact(record.getMessage(), self.secrets)
-            record.args = ()
+        record.msg = clean_error_text(record.getMessage(), self.secrets, limit=None)
+        record.args = ()
         return True
 
 
@@ -324,9 +360,11 @@ def asked(response: httpx.Response) -> tuple[str, str]:
 
 
 def credentials(env: Mapping[str, str], *names: str) -> tuple[str, ...] | None:
-    """The values of ``names`` in ``env``, stripped, or None when one is missing or blank.
+    """The values of ``names`` in ``env``, or None when one is missing or blank.
 
-    Stripped because a secret pasted with a trailing newline would otherwise be refused.
+    Each is read by :func:`postdesk.secrecy.read_credential`: whitespace around it (a
+    secret pasted with a trailing newline) is removed, and a value with a line break, a
+    space or a character that is not ASCII inside raises CredentialError naming it.
     """
-    values = tuple((env.get(name) or "").strip() for name in names)
+    values = tuple(read_credential(env, name) for name in names)
     return values if all(values) else None

@@ -86,6 +86,7 @@ from ..errors import (
     Rejected,
     Unavailable,
 )
+from ..secrecy import clean_error_text, short_code
 from .base import (
     Api,
     BeforePublish,
@@ -549,11 +550,19 @@ def _as_int(value: object) -> int | None:
 
 def _what_facebook_said(response: httpx.Response, error: Mapping[str, Any], code: int | None,
                         subcode: int | None) -> str:
-    """Facebook's own words with the code and trace id, e.g. ``(#100) Invalid parameter, code 100, fbtrace_id A1``."""
-    message = str(error.get("message") or "").strip() or f"HTTP {response.status_code} with no error details"
+    """Facebook's own words with the code and trace id, e.g. ``(#100) Invalid parameter, code 100, fbtrace_id A1``.
+
+    Only what a person needs is kept: the message, cleaned and capped
+    (:func:`postdesk.secrecy.clean_error_text`: Graph's "Malformed access token …" quotes
+    the token), the code and subcode as numbers, and the trace id when it is a short
+    identifier (Meta support asks for it).
+    """
+    message = clean_error_text(error.get("message") if isinstance(error.get("message"), str) else "")
+    message = message or f"HTTP {response.status_code} with no error details"
     details = [f"code {code}"] if code is not None else []
     if subcode is not None:
         details.append(f"subcode {subcode}")
-    if error.get("fbtrace_id"):
-        details.append(f"fbtrace_id {error['fbtrace_id']}")
+    trace = short_code(error.get("fbtrace_id"))
+    if trace:
+        details.append(f"fbtrace_id {trace}")
     return ", ".join([message, *details])

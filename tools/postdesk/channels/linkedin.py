@@ -81,6 +81,7 @@ from ..errors import (
     Rejected,
     Unavailable,
 )
+from ..secrecy import clean_error_text, short_code
 from .base import (
     Api,
     BeforePublish,
@@ -484,7 +485,7 @@ def classify(response: httpx.Response, *, clock: Callable[[], float] = time.time
     """
     body = json_or_empty(response)
     status = response.status_code
-    code = str(body.get("code") or "")
+    code = short_code(body.get("code"))
     said = _what_linkedin_said(response, body)
     method, path = asked(response)
     reading = method == "GET"
@@ -549,11 +550,17 @@ def _social_actions_target(path: str) -> str:
 
 
 def _what_linkedin_said(response: httpx.Response, body: Mapping[str, Any]) -> str:
-    """LinkedIn's own words with its codes, e.g. ``Content is a duplicate of urn:li:share:1, code DUPLICATE_POST``."""
-    message = str(body.get("message") or "").strip() or f"HTTP {response.status_code} with no error details"
+    """LinkedIn's own words with its codes, e.g. ``Content is a duplicate of urn:li:share:1, code DUPLICATE_POST``.
+
+    The message is cleaned and capped (:func:`postdesk.secrecy.clean_error_text`); the
+    codes are kept only as numbers or short identifiers (:func:`postdesk.secrecy.short_code`).
+    """
+    message = clean_error_text(body.get("message") if isinstance(body.get("message"), str) else "")
+    message = message or f"HTTP {response.status_code} with no error details"
     details = []
-    if body.get("code"):
-        details.append(f"code {body['code']}")
-    if body.get("serviceErrorCode") is not None:
-        details.append(f"serviceErrorCode {body['serviceErrorCode']}")
+    code, service_code = short_code(body.get("code")), short_code(body.get("serviceErrorCode"))
+    if code:
+        details.append(f"code {code}")
+    if service_code:
+        details.append(f"serviceErrorCode {service_code}")
     return ", ".join([message, *details])

@@ -104,6 +104,7 @@ from ..errors import (
     Rejected,
     Unavailable,
 )
+from ..secrecy import clean_error_text, read_credential
 from .base import (
     Api,
     BeforePublish,
@@ -116,7 +117,6 @@ from .base import (
     json_or_empty,
     parse_since,
     read_photo,
-    redact,
     retry_at_from_reset,
 )
 
@@ -215,10 +215,11 @@ class _Credentials:
 
 
 def _credentials_from_env(env: Mapping[str, str]) -> _Credentials | None:
-    oauth1 = tuple(env.get(name, "").strip() for name in OAUTH1_NAMES)
+    """The credentials in ``env``; every value is checked (:func:`postdesk.secrecy.read_credential`) as it is read."""
+    oauth1 = tuple(read_credential(env, name) for name in OAUTH1_NAMES)
     if all(oauth1):
         return _Credentials(OAUTH1_NAMES, oauth1, oauth1_signer(*oauth1))
-    token = env.get("X_USER_TOKEN", "").strip()
+    token = read_credential(env, "X_USER_TOKEN")
     if token:
         return _Credentials(OAUTH2_NAMES, (token,), bearer_signer(token))
     return None
@@ -236,7 +237,7 @@ def classify(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAME
     """
     status = response.status_code
     body = json_or_empty(response)
-    detail = redact(_detail(response, body), secret_values)
+    detail = _detail(response, body, secret_values)
     if status == 402 or (status == 429 and _is_usage_capped(body)):
         # The plan's credits or monthly cap: every post on X fails until someone pays; no item is at fault.
         return NotOffered(f"X's plan does not cover more posts now (HTTP {status}): {detail}",
@@ -244,8 +245,8 @@ def classify(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAME
                                "apps can apply for free access); the posts stay scheduled.")
     if status == 429:
         retry_at = retry_at_from_reset(response.headers.get("x-rate-limit-reset"), clock=clock)
-        limit = response.headers.get("x-rate-limit-limit")
-        allowed = f" (X allows {limit} of these requests per window)" if limit else ""
+        limit = response.headers.get("x-rate-limit-limit", "")
+        allowed = f" (X allows {limit} of these requests per window)" if limit.isascii() and limit.isdigit() else ""
         return RateLimited(f"X's rate limit is used up until {_utc(retry_at)}{allowed}", retry_at=retry_at,
                            hint="Nothing to fix: the post stays scheduled and a later run sends it.")
     if status == 401:
@@ -263,16 +264,20 @@ def classify(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1_NAME
                     hint="Fix what X names in the submission (text, photos or alt texts) and approve it again.")
 
 
-def _detail(response: httpx.Response, body: Mapping[str, Any]) -> str:
-    """X's own words: problem+json ``detail`` (or ``title``) and the messages of an ``errors`` list."""
+def _detail(response: httpx.Response, body: Mapping[str, Any], secret_values: tuple[str, ...] = ()) -> str:
+    """X's own words: problem+json ``detail`` (or ``title``) and the messages of an ``errors`` list.
+
+    Cleaned (:func:`postdesk.secrecy.clean_error_text`): one short line, tokens masked.
+    """
     pieces = [body.get("detail") or body.get("title")]
     errors = body.get("errors")
     if isinstance(errors, list):
         pieces += [error.get("message") for error in errors if isinstance(error, dict)]
     words = list(dict.fromkeys(piece.strip() for piece in pieces if isinstance(piece, str) and piece.strip()))
     if not words and response.headers.get("content-type", "").startswith("text/plain"):
-        words = [response.text.strip()[:300]]
-    return "; ".join(words)[:1000] or f"HTTP {response.status_code} {response.reason_phrase}".strip()
+        words = [response.text.strip()[:2000]]
+    return clean_error_text("; ".join(words), secret_values) or \
+        f"HTTP {response.status_code} {response.reason_phrase}".strip()
 
 
 def _is_duplicate(body: Mapping[str, Any], detail: str) -> bool:
@@ -316,7 +321,7 @@ def classify_read(response: httpx.Response, *, secrets: tuple[str, ...] = OAUTH1
     """
     status = response.status_code
     body = json_or_empty(response)
-    detail = redact(_detail(response, body), secret_values)
+    detail = _detail(response, body, secret_values)
     feature, consequence = _read_feature(response)
     if status == 402:
         return NotOffered(f"X wants payment for {feature}, so {consequence}: {detail}",
@@ -539,7 +544,7 @@ class XClient:
         """X's 200 without ``data``: the post was deleted, or this account may no longer see it."""
         errors = _list(body.get("errors"))
         words = "; ".join(dict.fromkeys(str(error.get("detail") or error.get("title") or "") for error in errors))
-        words = redact(words.strip("; ") or "no data and no reason", self._credentials.values)
+        words = clean_error_text(words.strip("; "), self._credentials.values) or "no data and no reason"
         if any("resource-not-found" in str(error.get("type", "")) for error in errors) or not errors:
             what = f"the post {post_id} is no longer on X (deleted by the account or removed by X)"
         else:
