@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -13,11 +14,13 @@ import pytest
 from PIL import Image
 
 from postdesk.cli import main
+from postdesk.escape import plain
 from postdesk.parse import read_submission_file, submission_from_parsed
 from postdesk.posttext import post_text
 from postdesk.preview import build_preview, render_summary
 
 from .conftest import TODAY, valid_front
+from .test_comment import HOSTILE, assert_inert
 
 HOSTILE_BODY = """Hello <script>window.pwned = 1</script> there.
 
@@ -118,7 +121,50 @@ def test_summary_is_small_and_escapes_markdown():
     text = render_summary([PreviewEntry("content/submissions/a.md", many, None)])
     assert len(text) <= 60_000
     assert "more (see the preview artifact)" in text
-    assert "<b>" not in text and "@team" not in text
+    assert "<b>" not in text and "&lt;b&gt;" in text
+    assert "@team" not in text.replace("`@team`", "")  # a mention only inside a code span, where it notifies nobody
+    assert_inert(text)
+
+
+HOSTILE_TITLES = [title for title in HOSTILE if plain(title)] + ["</details>## ✅ Ready @org/team"]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_a_hostile_title_is_text_on_the_preview_page(repo, tmp_path, title):
+    rel = repo.submission(front=valid_front(title=title))
+    preview = build_preview(repo.config, [rel], out=tmp_path / "p", today=TODAY, site=False)
+    page = preview.index.read_text(encoding="utf-8")
+    tags = _tags(page)
+    assert not {"script", "details", "summary", "b"} & {tag for tag, _ in tags}
+    assert all(dict(attrs)["src"].startswith("media/") for tag, attrs in tags if tag == "img")
+    assert [tag for tag, _ in tags].count("h2") == 1
+    entry = preview.entries[0]
+    shown = entry.submission.title if entry.submission is not None else entry.path
+    assert _heading(page) == plain(shown)
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", page)
+    assert_inert(preview.summary.read_text(encoding="utf-8"))
+
+
+def _heading(page: str) -> str:
+    from html.parser import HTMLParser
+
+    texts: list[str] = []
+
+    class Heading(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            self.inside = self.inside or tag == "h2"
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "h2"
+
+        def handle_data(self, data):
+            if self.inside:
+                texts.append(data)
+
+    Heading(convert_charrefs=True).feed(page)
+    return "".join(texts)
 
 
 def test_cli_preview_changed_since(example_repo, tmp_path):

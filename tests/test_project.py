@@ -48,7 +48,8 @@ LAYERS = {
     "post": 2, "fakes": 2, "channels": 1, "monitor": 2, "site_build": 2,
     "checks": 1, "confidentiality": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1,
     "faces": 1,
-    "model": 0, "config": 0, "errors": 0, "files": 0, "secrecy": 0, "terminal": 0, "approvals": 1, "seal": 1,
+    "model": 0, "config": 0, "errors": 0, "files": 0, "secrecy": 0, "escape": 0, "approvals": 1, "seal": 1,
+    "comment": 2,
     "routing": 2, "doctor": 2,
 }
 
@@ -133,14 +134,40 @@ def test_the_check_workflow_has_no_secrets_and_reads_the_policy_from_the_base():
     assert '--settings-from "$BASE_SHA"' in text
 
 
-def test_the_comment_workflow_never_runs_pull_request_code():
+def test_the_comment_workflow_runs_the_default_branchs_code_and_reads_the_artifact_as_data():
     workflow, text = _workflow("preview-comment.yml")
     assert set(workflow[True]) == {"workflow_run"}
     job = workflow["jobs"]["comment"]
-    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
-    assert "actions/checkout" not in text and "pip install" not in text and "python" not in text
-    assert not re.search(r"\bpostdesk (check|preview|approve|post)\b", text)
-    assert "^[0-9]{1,9}$" in text  # the pull request number is validated
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
+    assert "secrets." not in text and "environment" not in job
+    steps = job["steps"]
+    [checkout] = [step for step in steps if "actions/checkout" in step.get("uses", "")]
+    assert checkout["with"] == {"ref": "${{ github.event.repository.default_branch }}", "persist-credentials": False}
+    refs = [line.strip() for line in text.splitlines() if line.strip().startswith("ref:")]
+    assert refs == ["ref: ${{ github.event.repository.default_branch }}"] and "head_branch" not in text
+    install = next(i for i, step in enumerate(steps) if step.get("name", "").startswith("Install postdesk"))
+    download = next(i for i, step in enumerate(steps) if "download-artifact" in step.get("uses", ""))
+    assert steps.index(checkout) < install < download, "postdesk is installed before the artifact exists"
+    assert steps[download]["with"]["path"] == "${{ runner.temp }}/preview"  # outside the checked-out code
+    runs = "\n".join(step.get("run", "") for step in steps[download + 1:])
+    assert "pip install" not in runs and not re.search(r"(bash|sh|source|python|\.)\s+\S*PREVIEW", runs)
+    assert 'postdesk comment --from "$PREVIEW/preview.json" --check-conclusion "$CONCLUSION"' in runs
+    assert "summary.md" not in text  # the artifact's Markdown is never posted: postdesk writes the comment
+    assert "^[0-9]{1,9}$" in text  # the pull request number is validated (and checked against the head commit)
+    env = steps[-1]["env"]
+    assert env["CONCLUSION"] == "${{ github.event.workflow_run.conclusion }}"
+    assert env["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+
+
+def test_the_check_workflow_writes_the_preview_data_with_no_token_to_spare():
+    workflow, text = _workflow("submission-check.yml")
+    assert workflow["permissions"] == {} and workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
+    assert "secrets." not in text and "github.token" not in text and "GITHUB_TOKEN" not in text
+    assert all(step["with"]["persist-credentials"] is False for step in workflow["jobs"]["check"]["steps"]
+               if "actions/checkout" in step.get("uses", ""))
+    preview = next(step for step in workflow["jobs"]["check"]["steps"] if step.get("name", "").startswith("Preview"))
+    assert preview["run"].index("pull-request.json") < preview["run"].index("postdesk --repo pr preview")
+    assert 'cat "$OUT/summary.md" >> "$GITHUB_STEP_SUMMARY"' in preview["run"]  # escaped by postdesk
 
 
 def test_the_post_workflow_runs_hourly_in_the_publish_group_with_secrets_only_where_it_posts():

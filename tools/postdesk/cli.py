@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from .errors import PostdeskError, UsageError
+from .escape import SafeStream
 from .model import CHANNELS
-from .terminal import SafeStream
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--head-sha", required=True, metavar="SHA",
                        help="the commit the preview was made for: the pull request must still be open at it")
     route.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
+    comment = commands.add_parser("comment", help="the pull-request comment, written from a preview's preview.json "
+                                                  "(read as untrusted data); with --pr, posted (token in GH_TOKEN)")
+    comment.add_argument("--from", dest="source", type=Path, required=True, metavar="PREVIEW_JSON",
+                         help="preview.json written by 'postdesk preview'")
+    comment.add_argument("--check-conclusion", metavar="CONCLUSION",
+                         help="the check run's conclusion as GitHub reports it (success, failure...), shown first")
+    comment.add_argument("--pr", type=_pr_number, metavar="N",
+                         help="post the comment on this pull request (default: print it)")
+    comment.add_argument("--head-sha", metavar="SHA",
+                         help="the commit the preview was made for: the pull request must still be open at it")
+    comment.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
     doctor = commands.add_parser("doctor", help="check the GitHub setup: main's ruleset, teams, the secrets' "
                                                 "environment, Pages, Actions, the postdesk App")
     doctor.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
@@ -590,6 +601,47 @@ def _cmd_route_review(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS
 
 
+def _cmd_comment(args: argparse.Namespace, out: TextIO) -> int:
+    from .comment import (
+        CHECK_CONCLUSIONS,
+        MAX_BYTES,
+        PreviewDataError,
+        post_comment,
+        read_preview_data,
+        render_comment,
+        unreadable_comment,
+    )
+
+    check = args.check_conclusion
+    if check is not None and check not in CHECK_CONCLUSIONS:
+        raise UsageError(f"{check!r} is not a check run conclusion GitHub reports.",
+                         hint=f"Pass one of {', '.join(CHECK_CONCLUSIONS)} (github.event.workflow_run.conclusion).")
+    if args.pr is not None and not args.head_sha:
+        raise UsageError("--pr needs --head-sha, the commit the preview was made for.")
+    try:
+        try:
+            with args.source.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise PreviewDataError(f"the preview data cannot be opened ({exc.strerror or 'unreadable'})") from None
+        text, code = render_comment(read_preview_data(raw), check=check), EXIT_OK
+    except PreviewDataError as exc:  # said in the log, in our own words; the comment quotes nothing of the file
+        text, code = unreadable_comment(check=check), EXIT_FINDINGS
+        line = f"{args.source}: {exc.message}; the pull request is told its preview could not be read"
+        on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+        print(f"::error title=postdesk comment::{line}" if on_github else f"postdesk: {line}", file=sys.stderr)
+    if args.pr is None:
+        out.write(text)
+        return code
+    from .routing import GitHubApi
+
+    repo, token, url = _github(args, _config(args))
+    with GitHubApi(token, base_url=url) as api:
+        address = post_comment(api, repo, number=args.pr, head_sha=args.head_sha, text=text)
+    out.write(f"Preview comment on pull request {args.pr}: {address or 'written'}\n")
+    return code
+
+
 def _cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
     from .doctor import OK, format_items, run_doctor
 
@@ -671,6 +723,7 @@ _HANDLERS = {
     "doctor": _cmd_doctor,
     "check": _cmd_check,
     "preview": _cmd_preview,
+    "comment": _cmd_comment,
     "approve": _cmd_approve,
     "site": _cmd_site,
     "schedule": _cmd_schedule,

@@ -9,13 +9,20 @@
 * ``site/``: the site pages, built with Pelican and the project theme, with a banner
   saying it is a preview;
 * ``media/``: the photos, resized and cropped, with no metadata;
-* ``summary.md``: a compact report for the pull request comment and the job summary;
+* ``preview.json``: the same facts as data (:func:`preview_data`: per file its path, title,
+  counts, first slot and findings), from which the trusted comment workflow writes the
+  pull-request comment (:mod:`postdesk.comment`);
+* ``summary.md``: that comment's text, for the job summary;
 * ``offices.json``: the offices the submissions come from, so the trusted routing
   workflow can ask those offices' supervisors to review (it treats the file as data).
 
 Work grows with the number of submissions previewed, not the size of the repository.
 Everything a submission says is treated as data: cards hold escaped plain text, the
-site page holds sanitized HTML, and nothing from a submission can run in a browser.
+site page holds sanitized HTML, and nothing from a submission can run in a browser. File
+names, titles and findings are shown without control, direction or zero-width characters
+(the ``plain`` filter, :func:`postdesk.escape.plain`); the card's text is left exactly as it
+will be posted (the guard reports hidden characters in it). summary.md escapes everything
+from the pull request for Markdown (:mod:`postdesk.escape`).
 """
 
 from __future__ import annotations
@@ -28,8 +35,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import FileResult, check_submissions, with_results
+from .comment import (
+    COMMENT_LIMIT,
+    MAX_ENTRIES,
+    MAX_FINDINGS,
+    MAX_MESSAGE,
+    MAX_PATH,
+    MAX_SLOT,
+    MAX_TITLE,
+    PREVIEW_FORMAT,
+    PREVIEW_VERSION,
+    render_comment,
+)
 from .config import Config
 from .errors import MediaError
+from .escape import ELLIPSIS, plain
 from .media import safe_media_path, write_rendition
 from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, FindingTally, Submission
 from .posttext import post_text
@@ -37,8 +57,9 @@ from .xcount import x_weighted_length
 
 PREVIEW_WIDTH = 800
 """Card photos are this wide: sharp on a reviewer's screen, small in an artifact."""
-SUMMARY_LIMIT = 60_000
-"""A GitHub comment holds at most 65,536 characters; leave room for the wrapper."""
+SUMMARY_LIMIT = COMMENT_LIMIT
+"""summary.md is the comment's text, so it has the comment's limit."""
+DATA_FILE = "preview.json"
 
 
 @dataclass(frozen=True)
@@ -94,6 +115,10 @@ class Preview:
     def summary(self) -> Path:
         return self.out / "summary.md"
 
+    @property
+    def data(self) -> Path:
+        return self.out / DATA_FILE
+
 
 def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.date,
                   site: bool = True, now: dt.datetime | None = None, extra: Sequence[FileResult] = ()) -> Preview:
@@ -109,7 +134,9 @@ def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.
     _copy_assets(config, out)
     preview.index.write_text(render_index(config, preview), encoding="utf-8")
     slots = schedule_if_merged(config, entries, now=now or dt.datetime.now(config.tz))
-    preview.summary.write_text(render_summary(preview.entries, slots=slots), encoding="utf-8")
+    data = preview_data(preview.entries, slots=slots)
+    preview.data.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    preview.summary.write_text(render_comment(data), encoding="utf-8")
     offices = sorted({e.submission.office for e in entries if e.submission is not None})
     (out / "offices.json").write_text(json.dumps(offices, ensure_ascii=False) + "\n", encoding="utf-8")
     return preview
@@ -242,45 +269,46 @@ def render_index(config: Config, preview: Preview) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
+    env.filters["plain"] = plain
     return env.get_template("preview.html").render(agency=config.agency.name, entries=preview.entries)
+
+
+def preview_data(entries: Sequence[PreviewEntry], *, slots: dict[str, str] | None = None) -> dict[str, object]:
+    """The facts the pull-request comment shows, as data in the shape :mod:`postdesk.comment` reads.
+
+    Strings are kept as written (the renderer escapes them) but cut to the shape's limits, and
+    lists beyond its counts are only counted, so what postdesk writes always reads back.
+    """
+    slots = slots or {}
+    return {
+        "format": PREVIEW_FORMAT,
+        "version": PREVIEW_VERSION,
+        "entries": [_entry_data(entry, slots) for entry in entries[:MAX_ENTRIES]],
+        "omitted_entries": max(len(entries) - MAX_ENTRIES, 0),
+    }
+
+
+def _entry_data(entry: PreviewEntry, slots: dict[str, str]) -> dict[str, object]:
+    return {
+        "path": _cut(entry.path, MAX_PATH),
+        "title": _cut(entry.submission.title, MAX_TITLE) if entry.submission is not None else "",
+        "errors": entry.errors,
+        "warnings": entry.warnings,
+        "channels": [{"channel": card.channel, "length": card.length, "limit": card.limit} for card in entry.cards],
+        "first_slot": _cut(slots.get(Path(entry.path).stem, ""), MAX_SLOT),
+        "findings": [{"severity": finding.severity.value, "rule": finding.rule, "line": finding.line,
+                      "message": _cut(finding.message, MAX_MESSAGE), "hint": _cut(finding.hint, MAX_MESSAGE)}
+                     for finding in entry.findings[:MAX_FINDINGS]],
+        "omitted_findings": max(len(entry.findings) - MAX_FINDINGS, 0),
+    }
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + ELLIPSIS
 
 
 def render_summary(entries: Sequence[PreviewEntry], *, limit: int = SUMMARY_LIMIT,
                    slots: dict[str, str] | None = None) -> str:
     """The pull-request summary: verdict per file, counts per network, the first slot it
-    would get if merged now, findings."""
-    ok = all(e.ok for e in entries)
-    lines = ["## postdesk preview", ""]
-    if not entries:
-        return "\n".join([*lines, "No submissions changed.", ""])
-    lines.append("Ready for review: every submission passes the checks." if ok
-                 else "Some submissions need changes before they can be approved.")
-    slots = slots or {}
-    lines += ["", "| submission | verdict | errors | warnings | Facebook | X | LinkedIn | first post if merged now |",
-              "|---|---|---|---|---|---|---|---|"]
-    for entry in entries:
-        counts = {card.channel: f"{card.length:,}/{card.limit:,}" + (" ⚠️" if card.over else "")
-                  for card in entry.cards}
-        verdict = "✅ ready" if entry.ok else "❌ needs changes"
-        lines.append(f"| `{entry.path}` | {verdict} | {entry.errors} | {entry.warnings} | "
-                     f"{counts.get('facebook', '—')} | {counts.get('x', '—')} | {counts.get('linkedin', '—')} | "
-                     f"{slots.get(Path(entry.path).stem, '—')} |")
-    findings = [(e.path, f) for e in entries for f in e.findings]
-    if findings:
-        lines += ["", "### Findings", ""]
-    body = "\n".join(lines) + "\n"
-    for index, (path, finding) in enumerate(findings):
-        where = f"line {finding.line}" if finding.line else "file"
-        row = (f"- `{path}` {where}: **{finding.severity.value}** {_md(finding.message)} "
-               f"(`{finding.rule}`){' Fix: ' + _md(finding.hint) if finding.hint else ''}\n")
-        if len(body) + len(row) > limit - 200:
-            body += f"- …and {len(findings) - index} more (see the preview artifact).\n"
-            break
-        body += row
-    return body + "\nThe full preview (cards for each network and the site page) is in the workflow's artifact.\n"
-
-
-def _md(text: str) -> str:
-    """Plain text for Markdown: neutralise the characters GitHub would interpret."""
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|") \
-        .replace("@", "@\u200b").replace("\n", " ")
+    would get if merged now, findings; the comment's text (:func:`postdesk.comment.render_comment`)."""
+    return render_comment(preview_data(entries, slots=slots), limit=limit)

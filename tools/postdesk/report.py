@@ -1,7 +1,10 @@
 """Findings as text for a person, GitHub workflow commands for CI, or JSON for tools.
 
 Pure functions from a :class:`~postdesk.check.CheckReport` to strings; the CLI
-decides where they go.
+decides where they go. Paths, messages and hints can quote a pull request (a file name is
+whatever its author chose), so every output escapes them for where it goes: the terminal
+and the log get :func:`~postdesk.escape.plain` text (no escape sequence can recolour or
+rewrite the screen), the job summary gets :mod:`postdesk.escape`'s Markdown.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import json
 
 from .check import CheckReport
+from .escape import md_code, md_text, plain
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 """GitHub keeps at most 1 MiB of job summary per step."""
@@ -25,13 +29,13 @@ def format_text(report: CheckReport, *, colour: bool = False) -> str:
     for result in report.files:
         if not result.findings:
             continue
-        lines.append(paint(result.path, "bold"))
+        lines.append(paint(plain(result.path), "bold"))
         for finding in sorted(result.findings, key=lambda f: (f.line, f.column, f.rule)):
             where = f"{finding.line}:{finding.column or 1}" if finding.line else "-"
             label = paint(f"{finding.severity.value:7}", finding.severity.value)
-            lines.append(f"  {where:>7}  {label} {finding.message}  {paint('[' + finding.rule + ']', 'dim')}")
+            lines.append(f"  {where:>7}  {label} {plain(finding.message)}  {paint('[' + finding.rule + ']', 'dim')}")
             if finding.hint:
-                lines.append(f"  {'':>7}  {'':7} {paint('fix:', 'dim')} {finding.hint}")
+                lines.append(f"  {'':>7}  {'':7} {paint('fix:', 'dim')} {plain(finding.hint)}")
         lines.append("")
     lines.append(_summary_line(report))
     return "\n".join(lines) + "\n"
@@ -62,13 +66,13 @@ def format_github(report: CheckReport) -> str:
     lines = []
     for finding in report.findings:
         command = "error" if finding.is_error else "warning"
-        props = [f"file={_escape_property(finding.path)}"]
+        props = [f"file={_escape_property(finding.path)}"]  # exact, so the note lands on the file's diff
         if finding.line:
             props.append(f"line={finding.line}")
             if finding.column:
                 props.append(f"col={finding.column}")
         props.append(f"title={_escape_property(finding.rule)}")
-        message = finding.message + (f"\nFix: {finding.hint}" if finding.hint else "")
+        message = plain(finding.message) + (f"\nFix: {plain(finding.hint)}" if finding.hint else "")
         lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     lines.append(_summary_line(report))
     return "\n".join(lines) + "\n"
@@ -82,17 +86,14 @@ def format_step_summary(report: CheckReport, *, limit: int = STEP_SUMMARY_LIMIT)
     head += ["| file | line | severity | rule | message | fix |", "|---|---|---|---|---|---|"]
     out = "\n".join(head) + "\n"
     for index, finding in enumerate(report.findings):
-        row = (f"| `{finding.path}` | {finding.line or ''} | {finding.severity.value} | `{finding.rule}` | "
-               f"{_cell(finding.message)} | {_cell(finding.hint)} |\n")
+        row = (f"| {md_code(finding.path, table=True)} | {finding.line or ''} | {finding.severity.value} | "
+               f"{md_code(finding.rule, table=True)} | {md_text(finding.message, table=True)} | "
+               f"{md_text(finding.hint, table=True)} |\n")
         if len((out + row).encode()) > limit - 200:
             out += f"\n…and {len(report.findings) - index} more findings (see the log).\n"
             break
         out += row
     return out
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _escape_data(text: str) -> str:

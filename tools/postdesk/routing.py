@@ -18,7 +18,8 @@ GitHub App installation token (the workflow's own token cannot ask teams: GitHub
    turns that comment into a note that it is fixed, so a stale warning never lingers.
 
 The module also holds the small GitHub REST client that ``postdesk doctor`` shares
-(:class:`GitHubApi`): the token and the ``owner/name`` are validated here, once.
+(:class:`GitHubApi`): the token and the ``owner/name`` are validated here, once; and the
+one-comment-per-pull-request writer that ``postdesk comment`` shares (:func:`write_sticky_comment`).
 """
 
 from __future__ import annotations
@@ -393,18 +394,23 @@ def check_pull_request(api: GitHubApi, repo: RepoName, number: int, head_sha: st
     return pull
 
 
-def _find_comment(api: GitHubApi, repo: RepoName, number: int) -> dict[str, Any] | None:
-    """route-review's earlier comment: the first by a bot that opens with :data:`MARKER`."""
+def _find_comment(api: GitHubApi, repo: RepoName, number: int, *, marker: str) -> dict[str, Any] | None:
+    """The bot's earlier comment: the first by a bot that opens with ``marker`` (a person's is left alone)."""
     for comment in api.get_all(f"{repo.path}/issues/{number}/comments") or []:
         body = str(comment.get("body") or "")
-        if body.startswith(MARKER) and (comment.get("user") or {}).get("type") == "Bot":
+        if body.startswith(marker) and (comment.get("user") or {}).get("type") == "Bot":
             return comment  # type: ignore[no-any-return]
     return None
 
 
-def _write_comment(api: GitHubApi, repo: RepoName, number: int, body: str, *, only_update: bool = False) -> str:
-    """Update the earlier comment or post a new one; the comment's address ('' when nothing was written)."""
-    existing = _find_comment(api, repo, number)
+def write_sticky_comment(api: GitHubApi, repo: RepoName, number: int, body: str, *, marker: str = MARKER,
+                         only_update: bool = False) -> str:
+    """Update the bot's comment that opens with ``marker``, or post a new one (unless ``only_update``).
+
+    ``body`` must open with ``marker``, so the next run finds it. Returns the comment's address
+    ('' when nothing was written).
+    """
+    existing = _find_comment(api, repo, number, marker=marker)
     if existing is not None:
         answer = api.send("PATCH", f"{repo.path}/issues/comments/{int(existing['id'])}", {"body": body})
     elif only_update:
@@ -441,11 +447,11 @@ def route_review(api: GitHubApi, repo: RepoName, *, number: int, head_sha: str, 
             asked = (*(f"@{login}" for login in users), *(f"@{repo.owner}/{slug}" for slug in teams))
             routing = Routing(number, requested=asked, not_asked=tuple(not_asked), notes=tuple(notes))
     if not routing.not_asked:
-        url = _write_comment(api, repo, number, resolved_comment(routing, today=today or dt.date.today()),
-                             only_update=True)
+        url = write_sticky_comment(api, repo, number, resolved_comment(routing, today=today or dt.date.today()),
+                                   only_update=True)
         return dataclasses.replace(routing, comment_url=url)
     try:
-        url = _write_comment(api, repo, number, refusal_comment(routing, repo=repo))
+        url = write_sticky_comment(api, repo, number, refusal_comment(routing, repo=repo))
     except ChannelError as error:  # the refusal must not vanish with the comment: both go into the log
         who = ", ".join(item.handle for item in routing.not_asked)
         why = f" (GitHub: {routing.message})" if routing.message else ""
