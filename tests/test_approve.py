@@ -55,16 +55,86 @@ def test_approve_moves_scrubs_records_and_commits_once(repo):
         assert img.size[0] <= 1600 and img.size[1] <= 900 and not img.getexif()
 
 
-def test_approve_scrubs_the_committed_original(repo):
+def test_a_photo_with_metadata_is_not_approved(repo):
+    # The check refuses it on the pull request (its original would stay in main's history even
+    # after a rewrite); merged anyway, approve refuses it too and leaves everything as it was.
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # camera make: not location, but metadata all the same
+    Image.new("RGB", (400, 300), (10, 200, 30)).save(repo.root / "content/media/with-exif.jpg", exif=exif.tobytes())
+    original = (repo.root / "content/media/with-exif.jpg").read_bytes()
+    front = valid_front(images=[{"file": "media/with-exif.jpg", "alt": "A green field", "people": "none"}])
+    repo.submission(front=front)
+    repo.commit("merged")
+    result = approve(repo.config, today=TODAY)
+    assert result.approved == [] and result.commit is None
+    assert [f.rule for f in result.refused[0].findings] == ["images.metadata"]
+    assert (repo.root / "content/media/with-exif.jpg").read_bytes() == original
+
+
+def test_approve_scrubs_photos_when_the_policy_lets_metadata_through(repo):
+    # A second line behind the check: an agency that rates images.metadata a warning still
+    # publishes nothing but the picture.
+    settings = repo.root / "postdesk.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nseverity = {}" in text
+    settings.write_text(text.replace("\nseverity = {}", '\nseverity = { "images.metadata" = "warning" }'),
+                        encoding="utf-8")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
     Image.new("RGB", (400, 300), (10, 200, 30)).save(repo.root / "content/media/with-exif.jpg", exif=exif.tobytes())
     front = valid_front(images=[{"file": "media/with-exif.jpg", "alt": "A green field", "people": "none"}])
     repo.submission(front=front)
     repo.commit("merged")
-    approve(repo.config, today=TODAY)
+    assert approve(repo.config, today=TODAY).ok
     with Image.open(repo.root / "content/media/with-exif.jpg") as img:
         assert not img.getexif()
+
+
+TEMPORARY_LEFTOVERS = ("content/media/.2026-11-20-backpacks.jpg.k3j9x_2a.tmp",
+                       "content/media/renditions/.2026-11-20-backpack-drive-1-x.jpg.q8w7e6r5.tmp",
+                       "state/approvals/.2026-11-20-backpack-drive.json.tmp")
+
+
+def committed_files(repo) -> list[str]:
+    return repo.git.git.ls_tree("-r", "--name-only", "HEAD").splitlines()
+
+
+def test_temporary_files_a_killed_run_left_are_removed_and_never_committed(repo):
+    merge_examples(repo, names={"2026-11-20-backpack-drive.md"})
+    for leftover in TEMPORARY_LEFTOVERS:  # what SIGKILL in the middle of an atomic write leaves
+        repo.write(leftover, b"half a photo")
+    result = approve(repo.config, today=TODAY)
+    assert result.approved == ["2026-11-20-backpack-drive"]
+    assert not {*TEMPORARY_LEFTOVERS} & set(committed_files(repo))
+    assert not [name for name in TEMPORARY_LEFTOVERS if (repo.root / name).exists()]
+    assert not repo.git.is_dirty(untracked_files=True)
+
+
+def test_temporary_files_an_older_version_committed_are_taken_out(repo):
+    leftover = TEMPORARY_LEFTOVERS[0]
+    repo.write(leftover, b"half a photo")
+    repo.commit("Approve 1 submission (an older postdesk committed its temp file)")
+    merge_examples(repo, names={"2026-11-20-backpack-drive.md"})
+    approve(repo.config, today=TODAY)
+    assert leftover not in committed_files(repo)
+    assert not (repo.root / leftover).exists()
+    assert not repo.git.is_dirty(untracked_files=True)
+
+
+def test_a_temporary_file_that_appears_during_the_run_is_not_committed(repo, monkeypatch):
+    merge_examples(repo, names={"2026-11-20-backpack-drive.md"})
+    real = approve_module._prepare_photos
+    stray = repo.root / "content/media/renditions/.stray.jpg.abcd1234.tmp"
+
+    def prepare_and_leave_a_temp_file(*args, **kwargs):
+        real(*args, **kwargs)
+        stray.write_bytes(b"another writer, mid-write")
+
+    monkeypatch.setattr(approve_module, "_prepare_photos", prepare_and_leave_a_temp_file)
+    result = approve(repo.config, today=TODAY)
+    assert result.commit is not None
+    assert stray.relative_to(repo.root).as_posix() not in committed_files(repo)
+    assert rendition_path("2026-11-20-backpack-drive", 1, "x") in committed_files(repo)
 
 
 def test_a_second_run_makes_no_commit(repo):

@@ -6,11 +6,13 @@ import io
 import struct
 import zlib
 
+import pytest
 from PIL import Image
 
 from postdesk.cli import main
 
 from .conftest import rules, valid_front
+from .photos import DJI_XMP, STREET_ADDRESS, picture, png_with_text, stuffed_profile
 
 
 def with_photo(file: str, **extra):
@@ -140,3 +142,104 @@ def test_scrub_reports_a_non_image_and_exits_1(repo, monkeypatch):
     assert main(["scrub", "content/media/notes.jpg"], stdout=out, stderr=io.StringIO()) == 1
     assert "not scrubbed" in out.getvalue()
     assert (repo.root / "content/media/notes.jpg").read_text(encoding="utf-8") == "hello"
+
+
+def scrub(repo, monkeypatch, *files: str) -> str:
+    monkeypatch.chdir(repo.root)
+    out = io.StringIO()
+    assert main(["scrub", *files], stdout=out, stderr=io.StringIO()) == 0, out.getvalue()
+    return out.getvalue()
+
+
+def test_drone_gps_in_xmp_is_a_location_error_naming_the_field(repo, check_one, monkeypatch):
+    picture().save(repo.root / "content/media/drone.jpg", "JPEG", xmp=DJI_XMP)
+
+    findings = check_one(with_photo("media/drone.jpg"))
+
+    assert rules(findings) == ["images.location"]
+    message, hint = findings[0].message, findings[0].hint
+    assert "XMP drone-dji:GpsLatitude" in message and "XMP drone-dji:GpsLongitude" in message
+    assert "+38.57" not in message  # the place itself is never repeated in a report
+    assert "export the photo again without location" in hint.lower()
+    assert "postdesk scrub content/media/drone.jpg" in hint
+    assert "GPS" in scrub(repo, monkeypatch, "content/media/drone.jpg")
+    assert check_one(with_photo("media/drone.jpg")) == []
+
+
+def test_a_location_chunk_in_a_png_is_a_location_error(repo, check_one):
+    png_with_text(repo.root / "content/media/visit.png", [("tEXt", "Location", "Jefferson City")])
+
+    findings = check_one(with_photo("media/visit.png"))
+
+    assert rules(findings) == ["images.location"]
+    assert "PNG text chunk 'Location'" in findings[0].message
+
+
+def test_an_address_in_a_png_comment_is_a_location_error(repo, check_one):
+    png_with_text(repo.root / "content/media/visit.png", [("zTXt", "Comment", f"Drop-off: {STREET_ADDRESS}")])
+
+    findings = check_one(with_photo("media/visit.png"))
+
+    assert rules(findings) == ["images.location"]
+    assert "PNG text chunk 'Comment' with an address or coordinates" in findings[0].message
+    assert "Elm" not in findings[0].message
+
+
+def test_any_metadata_scrub_would_remove_is_an_error(repo, check_one, monkeypatch):
+    # The original stays in main's history after approve rewrites it, so it must arrive clean.
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    picture().save(repo.root / "content/media/camera.jpg", "JPEG", exif=exif.tobytes(), comment=b"IMG_2041")
+
+    findings = check_one(with_photo("media/camera.jpg"))
+
+    assert rules(findings) == ["images.metadata"]
+    assert findings[0].is_error
+    assert "EXIF" in findings[0].message and "comment" in findings[0].message
+    assert "postdesk scrub content/media/camera.jpg" in findings[0].hint
+    scrub(repo, monkeypatch, "content/media/camera.jpg")
+    assert check_one(with_photo("media/camera.jpg")) == []
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_stuffed_colour_profile_is_an_error_that_scrub_fixes(repo, check_one, monkeypatch, fmt):
+    name = f"stuffed.{fmt.lower()}"
+    picture().save(repo.root / "content/media" / name, fmt, icc_profile=stuffed_profile())
+
+    # Pillow cannot open a PNG whose profile inflates past 1 MB, so the face scan (a warning) cannot
+    # look at it either until it is scrubbed; the images rules name the real problem.
+    findings = [f for f in check_one(with_photo(f"media/{name}")) if f.rule.startswith("images.")]
+
+    assert rules(findings) == ["images.colour-profile"]
+    assert "colour profile" in findings[0].message and "postdesk scrub" in findings[0].hint
+    out = scrub(repo, monkeypatch, f"content/media/{name}")
+    assert "colour profile" in out and "nothing to remove" not in out
+    assert check_one(with_photo(f"media/{name}")) == []
+
+
+def test_a_one_pixel_photo_is_too_small(repo, check_one):
+    Image.new("RGB", (1, 1), (200, 0, 0)).save(repo.root / "content/media/dot.png")
+
+    findings = check_one(with_photo("media/dot.png"))
+
+    assert rules(findings) == ["images.too-small"]
+    assert "1×1 pixels" in findings[0].message
+    assert "at least 200 pixels" in findings[0].message
+    assert findings[0].hint
+
+
+def test_the_minimum_size_is_per_network_and_configurable(repo, check_one):
+    (repo.root / "postdesk.toml").write_text("[channels.x]\nmin_photo_side = 600\n", encoding="utf-8")
+    repo.photo("stage.jpg", size=(800, 450), format="JPEG")
+
+    on_x = check_one(with_photo("media/stage.jpg") | {"channels": ["facebook", "x"]})
+    on_facebook = check_one(with_photo("media/stage.jpg") | {"channels": ["facebook"]})
+
+    assert rules(on_x) == ["images.too-small"]
+    assert "800×450 pixels" in on_x[0].message and "X needs at least 600 pixels" in on_x[0].message
+    assert on_facebook == []
+
+
+def test_a_photo_just_big_enough_passes(repo, check_one):
+    repo.photo("narrow.jpg", size=(1200, 200), format="JPEG")
+    assert check_one(with_photo("media/narrow.jpg")) == []

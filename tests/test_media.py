@@ -20,9 +20,24 @@ from postdesk.media import (
     MissingMediaError,
     NotAFileError,
     ScrubResult,
+    format_with_article,
     inspect_image,
     safe_media_path,
     scrub_image,
+    write_rendition,
+)
+
+from .photos import (
+    CITY_XMP,
+    DJI_XMP,
+    PLAIN_XMP,
+    STREET_ADDRESS,
+    iptc_jpeg,
+    png_16bit,
+    png_with_text,
+    profile_with_private_tag,
+    srgb_profile,
+    stuffed_profile,
 )
 
 MAX_BYTES = 5_000_000
@@ -123,16 +138,10 @@ def test_clean_picture_of_each_allowed_format_passes(tmp_path: Path, fmt: str, s
     info = inspect(picture)
 
     assert fmt in ALLOWED_FORMATS
-    assert info == ImageInfo(
-        format=fmt,
-        width=50,
-        height=30,
-        size_bytes=picture.stat().st_size,
-        frames=1,
-        has_gps=False,
-        has_metadata=False,
-        orientation=1,
-    )
+    assert info == ImageInfo(format=fmt, width=50, height=30, size_bytes=picture.stat().st_size, frames=1,
+                             orientation=1)
+    assert (info.has_gps, info.has_metadata, info.metadata, info.location, info.colour_profile) == (
+        False, False, (), (), None)
 
 
 def test_animated_gif_and_webp_report_their_frames(tmp_path: Path) -> None:
@@ -163,6 +172,27 @@ def test_other_formats_named_jpg_are_refused_by_their_real_name(tmp_path: Path, 
 
     assert (info.format, info.problem_kind) == (fmt, "format")
     assert f"this .jpg file is really a {fmt} image" in (info.problem or "")
+
+
+def test_format_messages_use_the_right_article(tmp_path: Path) -> None:
+    # "really a AVIF image" was what testers read.
+    picture = tmp_path / "photo.jpg"
+    noise(10, 10).save(picture, "AVIF")
+    named = tmp_path / "photo.avif"
+    noise(10, 10).save(named, "AVIF")
+
+    assert "this .jpg file is really an AVIF image" in (inspect(picture).problem or "")
+    assert inspect(named).problem == "AVIF images cannot be posted; convert it to JPEG, PNG, GIF or WebP"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("AVIF", "an AVIF"), ("JPEG", "a JPEG"), ("PNG", "a PNG"), ("HEIC", "a HEIC"), ("HEIF", "a HEIF"),
+    ("GIF", "a GIF"), ("WEBP", "a WebP"), ("SVG", "an SVG"), ("TIFF", "a TIFF"), ("BMP", "a BMP"),
+    ("ICO", "an ICO"), ("MPO", "an MPO"), ("EPS", "an EPS"), ("PSD", "a PSD"), ("JPEG2000", "a JPEG 2000"),
+    ("QOI", "a QOI"), ("XBM", "an XBM"), ("FITS", "a FITS")
+])
+def test_format_names_get_a_or_an_by_how_they_sound(name: str, expected: str) -> None:
+    assert format_with_article(name) == expected
 
 
 @pytest.mark.parametrize("content", [b"", random.Random(7).randbytes(4096)], ids=["empty", "random-bytes"])
@@ -454,3 +484,287 @@ def test_failed_scrub_leaves_the_original_untouched(tmp_path: Path, kind: str) -
     assert failed.value.hint
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.jpg"]  # no temp file left behind
+
+
+# --------------------------------------------------------------------------- metadata that leaks a place
+
+
+def test_drone_gps_in_a_vendor_xmp_namespace_is_location_by_name(tmp_path: Path) -> None:
+    photo = tmp_path / "drone.jpg"
+    noise(64, 48).save(photo, xmp=DJI_XMP)
+
+    info = inspect(photo)
+
+    assert info.location == ("XMP drone-dji:GpsLatitude", "XMP drone-dji:GpsLongitude",
+                             "XMP drone-dji:AbsoluteAltitude")
+    assert info.has_gps and "XMP" in info.metadata
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_city_and_location_in_xmp_are_named_in_every_container(tmp_path: Path, fmt: str) -> None:
+    photo = tmp_path / f"city.{fmt.lower()}"
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", CITY_XMP.decode())
+        noise(40, 30).save(photo, "PNG", pnginfo=info)
+    else:
+        noise(40, 30).save(photo, "WEBP", xmp=CITY_XMP)
+
+    found = inspect(photo)
+
+    assert found.location == ("XMP photoshop:City", "XMP Iptc4xmpCore:Location")
+    assert "XMP" in found.metadata
+
+
+def test_xmp_without_a_place_is_metadata_but_not_location(tmp_path: Path) -> None:
+    photo = tmp_path / "edited.jpg"
+    noise(40, 30).save(photo, xmp=PLAIN_XMP)
+
+    info = inspect(photo)
+
+    assert (info.location, info.metadata) == ((), ("XMP",))
+
+
+def test_png_text_chunks_holding_a_place_are_named(tmp_path: Path) -> None:
+    photo = png_with_text(tmp_path / "visit.png", [
+        ("tEXt", "Location", "Jefferson City"),
+        ("zTXt", "Comment", f"taken outside {STREET_ADDRESS}"),
+        ("iTXt", "Description", "Coordinates 38.57670, -92.17352"),
+        ("tEXt", "Software", "Photo Editor 5.1"),
+    ])
+
+    info = inspect(photo)
+
+    assert info.location == ("PNG text chunk 'Location'", "PNG text chunk 'Comment' with an address or coordinates",
+                             "PNG text chunk 'Description' with an address or coordinates")
+    assert info.metadata == ("PNG text",)
+
+
+def test_iptc_city_is_location(tmp_path: Path) -> None:
+    photo = iptc_jpeg(tmp_path / "desk.jpg", {90: b"Jefferson City", 92: b"Elm Street", 80: b"J. Doe"})
+
+    info = inspect(photo)
+
+    assert info.location == ("IPTC City", "IPTC Sub-location")
+    assert "IPTC" in info.metadata
+
+
+def test_an_address_in_a_jpeg_comment_is_location(tmp_path: Path) -> None:
+    photo = tmp_path / "comment.jpg"
+    noise(40, 30).save(photo, comment=f"Drop-off at {STREET_ADDRESS}".encode())
+
+    assert inspect(photo).location == ("JPEG comment with an address or coordinates",)
+
+
+def test_exif_gps_is_named(tmp_path: Path) -> None:
+    photo = tmp_path / "phone.jpg"
+    noise(40, 30).save(photo, exif=gps_exif())
+
+    assert inspect(photo).location == ("EXIF GPS",)
+
+
+def test_location_names_from_a_file_cannot_smuggle_markup(tmp_path: Path) -> None:
+    photo = png_with_text(tmp_path / "odd.png", [("tEXt", "Location<script>`x`", "here")])
+
+    (name,) = inspect(photo).location
+
+    assert name.startswith("PNG text chunk 'Location") and not {"<", ">", "`"} & set(name)
+
+
+# --------------------------------------------------------------------------- colour profiles
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_multi_megabyte_colour_profile_is_a_problem_in_every_format(tmp_path: Path, fmt: str) -> None:
+    photo = tmp_path / f"stuffed.{fmt.lower()}"
+    noise(64, 48).save(photo, fmt, icc_profile=stuffed_profile())
+
+    info = inspect(photo, max_bytes=20_000_000)
+
+    assert info.problem is None  # the picture itself is fine
+    assert info.colour_profile is not None and "3.0 MB" in info.colour_profile
+    assert info.has_metadata
+
+
+def test_a_standard_display_profile_is_kept(tmp_path: Path) -> None:
+    photo = tmp_path / "srgb.jpg"
+    noise(40, 30).save(photo, icc_profile=srgb_profile())
+
+    info = inspect(photo)
+
+    assert (info.colour_profile, info.has_metadata) == (None, False)
+
+
+@pytest.mark.parametrize(("kind", "why"), [
+    ("private tag", "an entry that is not about colour"),
+    ("not a display profile", "not a standard display profile"),
+    ("hidden bytes", "data that belongs to no colour entry"),
+    ("damaged", "damaged"),
+])
+def test_small_profiles_that_are_not_plain_display_profiles_are_a_problem(tmp_path: Path, kind: str,
+                                                                         why: str) -> None:
+    standard = srgb_profile()
+    if kind == "private tag":
+        profile = profile_with_private_tag(STREET_ADDRESS.encode())
+    elif kind == "not a display profile":
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    elif kind == "hidden bytes":
+        profile = bytearray(standard + STREET_ADDRESS.encode() * 4)
+        struct.pack_into(">I", profile, 0, len(profile))
+        profile = bytes(profile)
+    else:
+        profile = standard[:200]
+    photo = tmp_path / "odd-profile.jpg"
+    noise(40, 30).save(photo, icc_profile=profile)
+
+    assert why in (inspect(photo).colour_profile or "")
+
+
+def test_scrub_replaces_a_stuffed_profile_and_keeps_the_colours(tmp_path: Path) -> None:
+    photo = tmp_path / "stuffed.png"
+    source = noise(64, 48)
+    source.save(photo, "PNG", icc_profile=stuffed_profile())
+    assert inspect(photo).colour_profile
+
+    result = scrub_image(photo)
+
+    assert result.removed == ("colour profile",)
+    assert b"Elm Street" not in photo.read_bytes()
+    assert photo.stat().st_size < 50_000
+    with Image.open(photo) as img:
+        assert img.info.get("icc_profile") in (None, srgb_profile())
+        # The stuffed profile's colours are sRGB's: converting must not shift them.
+        diff = max(abs(a - b) for a, b in zip(img.convert("RGB").tobytes(), source.tobytes(), strict=True))
+    assert diff <= 2
+    assert inspect(photo).has_metadata is False
+
+
+def test_scrub_replaces_a_profile_in_a_jpeg_with_no_other_metadata(tmp_path: Path) -> None:
+    # Before, a JPEG whose only extra was its profile was "already clean" and left alone.
+    photo = tmp_path / "stuffed.jpg"
+    noise(64, 48).save(photo, icc_profile=profile_with_private_tag(STREET_ADDRESS.encode() * 10))
+
+    result = scrub_image(photo)
+
+    assert result.removed == ("colour profile",)
+    assert STREET_ADDRESS.encode() not in photo.read_bytes()
+    assert not inspect(photo).has_metadata
+
+
+def test_scrub_keeps_a_standard_profile_byte_for_byte(tmp_path: Path) -> None:
+    photo = tmp_path / "srgb.jpg"
+    noise(40, 30).save(photo, icc_profile=srgb_profile())
+    before = photo.read_bytes()
+
+    assert scrub_image(photo).removed == ()
+    assert photo.read_bytes() == before
+
+
+@pytest.mark.parametrize("leak", ["colour profile", "PNG location text", "drone XMP"])
+def test_scrub_verification_refuses_a_result_that_still_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              leak: str) -> None:
+    # A scrubber bug that let these through must never end in "verified clean".
+    from postdesk.media import scrub as scrub_module
+
+    photo = tmp_path / "leaky.png"
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "J. Doe")
+    noise(40, 30).save(photo, "PNG", pnginfo=text)
+    original = photo.read_bytes()
+    real = scrub_module._clean_copy
+
+    def leaky_copy(*args, **kwargs):
+        first, options = real(*args, **kwargs)
+        if leak == "colour profile":
+            options["icc_profile"] = stuffed_profile(0.1)
+        elif leak == "PNG location text":
+            info = PngImagePlugin.PngInfo()
+            info.add_text("Location", "Jefferson City")
+            options["pnginfo"] = info
+        else:
+            info = PngImagePlugin.PngInfo()
+            info.add_itxt("XML:com.adobe.xmp", DJI_XMP.decode())
+            options["pnginfo"] = info
+        return first, options
+
+    monkeypatch.setattr(scrub_module, "_clean_copy", leaky_copy)
+    with pytest.raises(MediaError, match="scrubbing did not remove"):
+        scrub_image(photo)
+    assert photo.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaky.png"]
+
+
+def test_scrub_removes_drone_xmp_and_png_location_text(tmp_path: Path) -> None:
+    drone = tmp_path / "drone.jpg"
+    noise(64, 48).save(drone, xmp=DJI_XMP)
+    visit = png_with_text(tmp_path / "visit.png", [("tEXt", "Location", STREET_ADDRESS)])
+
+    assert scrub_image(drone).removed == ("GPS", "XMP")
+    assert scrub_image(visit).removed == ("PNG text",)
+    assert b"GpsLatitude" not in drone.read_bytes() and b"Elm Street" not in visit.read_bytes()
+    assert inspect(drone).location == inspect(visit).location == ()
+
+
+# --------------------------------------------------------------------------- renditions
+
+
+def test_a_16_bit_grey_png_renders_as_its_gradient_not_white(tmp_path: Path) -> None:
+    source = tmp_path / "deep.png"
+    ramp = Image.linear_gradient("L").resize((256, 256)).convert("I").point(lambda v: v * 257)
+    ramp.convert("I;16").save(source)
+    with Image.open(source) as img:
+        assert img.mode == "I;16"
+
+    size = write_rendition(source, tmp_path / "out.jpg", size=(1600, 900))
+
+    assert size == (256, 256)
+    with Image.open(tmp_path / "out.jpg") as out:
+        column = [out.convert("L").getpixel((128, y)) for y in range(0, 256, 32)]
+    assert column != [255] * len(column)
+    for y, level in zip(range(0, 256, 32), column, strict=True):
+        assert abs(level - y) <= 4, column  # follows the gradient: top dark, bottom light
+
+
+def test_a_16_bit_colour_png_renders_with_its_colours(tmp_path: Path) -> None:
+    source = tmp_path / "deep-colour.png"
+    source.write_bytes(png_16bit(64, 8, colour=True, value=lambda x, y: x * 1024))
+
+    write_rendition(source, tmp_path / "out.jpg", size=(1600, 900))
+
+    with Image.open(tmp_path / "out.jpg") as out:
+        levels = [out.getpixel((x, 4))[0] for x in (0, 16, 32, 48, 63)]
+    assert levels == sorted(levels) and levels[0] < 10 and 240 < levels[-1] < 256
+    assert abs(levels[2] - 128) <= 4
+
+
+def test_write_rendition_temp_files_are_named_like_every_other_temp_file(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A killed approve leaves them behind; approve finds and removes them by this name.
+    from postdesk.files import is_temporary_name
+
+    source = tmp_path / "photo.jpg"
+    noise(64, 48).save(source)
+    seen = []
+
+    def fail_replace(self: Path, target: Path) -> None:
+        seen.append(self.name)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "replace", fail_replace)
+    with pytest.raises(MediaError):
+        write_rendition(source, tmp_path / "renditions" / "out.jpg", size=(100, 100))
+    assert len(seen) == 1 and is_temporary_name(seen[0]) and seen[0].startswith(".out.jpg.")
+    assert list((tmp_path / "renditions").iterdir()) == []
+
+
+def test_a_png_with_many_large_text_chunks_is_inspected_within_a_budget(tmp_path: Path) -> None:
+    # Worst case for the address patterns ("1 1 1 ..."), fifty times, a megabyte each once inflated.
+    photo = png_with_text(tmp_path / "padded.png", [("zTXt", f"Note{i}", "1 " * 500_000) for i in range(50)])
+    assert photo.stat().st_size < 500_000
+
+    started = time.perf_counter()
+    info = inspect(photo)
+    elapsed = time.perf_counter() - started
+
+    assert info.problem is None and info.metadata == ("PNG text",)
+    assert elapsed < 3.0, elapsed

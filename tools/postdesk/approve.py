@@ -22,7 +22,9 @@ queued runs, so one run may have to approve several merges):
 Crash safety comes from that order: an item is moved only after everything else about it
 is done, every step is idempotent (an already clean photo is left byte for byte, a
 rendition is rewritten identically, an existing record is kept), and the commit step
-picks up whatever an earlier, interrupted run left in the work tree.
+picks up whatever an earlier, interrupted run left in the work tree, except the hidden
+temporary files of its atomic writes: those are deleted when the next run starts and are
+never staged (:func:`postdesk.gitio.stage_folders`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from .approvals import APPROVALS
 from .check import FileResult, check_submissions
 from .config import Config
 from .errors import MediaError, RepositoryError
-from .files import write_text_atomically
+from .files import remove_temporary_files, write_text_atomically
 from .media import safe_media_path, scrub_image, write_rendition
 from .model import RENDITION_SIZES, Finding, Submission
 from .seal import file_digest, seal_of
@@ -85,6 +87,8 @@ def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None =
 
     now = now or dt.datetime.now(dt.UTC)
     result = ApproveResult()
+    # A run killed mid-write leaves hidden .NAME.XXXX.tmp siblings: never committed, gone now.
+    remove_temporary_files(config.media_dir, config.root / "state")
     paths = [p for p in all_submission_paths(config) if p.endswith(".md")]
     report = check_submissions(config, paths, today=today, workers=1)
     with open_repo(config.root, writing=True) as repo:
@@ -207,7 +211,7 @@ def _move(repo: Any, config: Config, path: str) -> None:
 
 def _commit(repo: Any, approved: Sequence[str]) -> str | None:
     root = Path(repo.working_tree_dir)
-    repo.git.add("-A", "--", *[folder for folder in ("content", "state") if (root / folder).exists()])
+    gitio.stage_folders(repo, [folder for folder in ("content", "state") if (root / folder).exists()])
     if not repo.git.diff("--cached", "--name-only"):
         return None
     names = ", ".join(approved) if approved else "finish an interrupted approval"

@@ -48,6 +48,10 @@ class ChannelSettings:
     """Text limit: X counts weighted characters (twitter-text v3); the others count characters."""
     api_version: str = ""
     """The API version the client asks for: Graph ``v24.0`` on Facebook, ``YYYYMM`` on LinkedIn (X has one)."""
+    min_photo_side: int = 200
+    """Smallest photo accepted, in pixels on its shorter side. No network documents a minimum for a
+    photo post (docs/PLATFORMS.md); 200 follows the commonly cited 200×200 minimum for a shared image
+    on Facebook (a third-party figure, hence a setting). Smaller, a photo shows as a blur or an icon."""
 
 
 _CHANNEL_DEFAULTS: dict[str, dict[str, Any]] = {

@@ -194,6 +194,22 @@ def committed_versions(root: Path, path: str) -> list[tuple[str, str | None]]:
         return versions
 
 
+TEMPORARY_FILES = ":(exclude,glob)**/.*.tmp"
+"""A pathspec that leaves out every temporary sibling of an atomic write (see :mod:`postdesk.files`)."""
+
+
+def stage_folders(repo: Any, folders: list[str]) -> None:
+    """Stage every change under ``folders`` except temporary files, and take out of the index any
+    temporary file git tracks (an older postdesk committed what a killed run left behind)."""
+    if not folders:
+        return
+    repo.git.add("-A", "--", *folders, TEMPORARY_FILES)
+    tracked = repo.git.ls_files("-z", "--cached", "--", *[f":(glob){folder}/**/.*.tmp" for folder in folders])
+    names = [name for name in tracked.split("\0") if name]
+    if names:
+        repo.git.rm("--cached", "-q", "--ignore-unmatch", "--", *names)
+
+
 def commit(repo: Any, message: str, *paths: str) -> str:
     """Commit what is staged (only ``paths`` when given) as postdesk when git has no identity."""
     git = _git_module()

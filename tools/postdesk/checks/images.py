@@ -7,7 +7,15 @@
   before decoding, so a decompression bomb costs nothing);
 * ``images.format``: the content (not the extension) is not JPEG, PNG, GIF or WebP;
 * ``images.truncated``: the photo does not decode completely;
-* ``images.location``: the photo carries GPS location data, which can reveal a home;
+* ``images.too-small``: under the smallest size a network it goes to shows as a photo
+  (``channels.<network>.min_photo_side``, 200 pixels on the shorter side by default);
+* ``images.location``: the photo says where it was taken (EXIF GPS, a drone's or an editor's
+  XMP position, IPTC city, a PNG text chunk with an address...), which can reveal a home;
+* ``images.metadata``: any other data ``postdesk scrub`` would remove (camera details, XMP,
+  comments, text chunks, a motion-photo video). Approval scrubs the photo, but the file as the
+  pull request added it stays in main's history for good, so it must arrive clean;
+* ``images.colour-profile``: a colour profile that is not a plain display profile (over 16 KB,
+  or holding anything but colours), which can carry any data;
 * ``images.alt-generic`` (warning): alt text that says nothing ("photo", a file name);
 * ``images.repeated`` (warning): the same photo listed twice.
 """
@@ -21,7 +29,7 @@ from pathlib import Path
 
 from ..errors import MediaError, UnsafePathError
 from ..media import ImageInfo, MissingMediaError, inspect_image, safe_media_path
-from ..model import Finding, Severity
+from ..model import CHANNEL_LABELS, Finding, Severity
 from .base import CheckContext
 
 _GENERIC_ALT = re.compile(r"^\s*(an? )?(image|photo|picture|pic|img|photograph|screenshot)s?\s*\d*\s*$"
@@ -63,12 +71,65 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(ctx.path, f"images.{info.problem_kind}", f"Photo {number} ({image.file}): {info.problem}",
                           _PROBLEM_HINTS.get(info.problem_kind, ""), line=line)
             continue
-        if info.has_gps:
-            yield Finding(ctx.path, "images.location",
-                          f"Photo {number} ({image.file}) contains GPS location data, which can reveal where "
-                          "it was taken (a home, a placement).",
-                          f"Run: postdesk scrub content/{image.file}  (removes all metadata, keeps the picture), "
-                          "then commit the file again.", line=line)
+        yield from _size_findings(ctx, number, image.file, info, line)
+        yield from _metadata_findings(ctx, number, image.file, info, line)
+
+
+def _size_findings(ctx: CheckContext, number: int, file: str, info: ImageInfo, line: int) -> Iterator[Finding]:
+    short_side = min(info.width, info.height)
+    needs = {channel: ctx.config.channel(channel).min_photo_side for channel in ctx.sub.channels}
+    required = max(needs.values(), default=0)
+    if short_side >= required:
+        return
+    strictest = [CHANNEL_LABELS.get(channel, channel) for channel, side in needs.items() if side == required]
+    who = f"{_joined(strictest)} {'needs' if len(strictest) == 1 else 'need'}"
+    yield Finding(ctx.path, "images.too-small",
+                  f"Photo {number} ({file}) is {info.width}×{info.height} pixels, too small to post: {who} at "
+                  f"least {required} pixels on the shorter side.",
+                  "Attach the original photo rather than a thumbnail, icon or screenshot of it; "
+                  "1200 pixels on the long side is a good size.", line=line)
+
+
+def _metadata_findings(ctx: CheckContext, number: int, file: str, info: ImageInfo, line: int) -> Iterator[Finding]:
+    scrub = f"postdesk scrub content/{file}"
+    again = ("then add the clean photo to the pull request under the same name (the web editor and GitHub's "
+             "upload keep a photo exactly as it is)")
+    if info.location:
+        yield Finding(ctx.path, "images.location",
+                      f"Photo {number} ({file}) says where it was taken ({_listed(info.location)}), which can "
+                      "reveal a home or a placement.",
+                      "Export the photo again without location (on a phone: share it with location turned off), "
+                      f"or run: {scrub}  (removes all metadata, keeps the picture); {again}.", line=line)
+    elif info.metadata:
+        yield Finding(ctx.path, "images.metadata",
+                      f"Photo {number} ({file}) carries metadata ({_listed(tuple(map(_plain, info.metadata)))}) "
+                      "that would stay in the repository's history even after approval removes it.",
+                      f"Run: {scrub}  (removes all metadata, keeps the picture), or export the photo again with "
+                      f"metadata turned off (\"Save for web\", \"Remove location and camera info\"); {again}.",
+                      line=line)
+    if info.colour_profile:
+        yield Finding(ctx.path, "images.colour-profile",
+                      f"Photo {number} ({file}): {info.colour_profile}.",
+                      f"Run: {scrub}  (converts the colours to standard sRGB and drops the profile), or export the "
+                      f"photo again as sRGB; {again}.", line=line)
+
+
+_PLAIN_KINDS = {"EXIF": "EXIF camera details", "IPTC": "IPTC captions", "comment": "a comment",
+                "PNG text": "PNG text", "thumbnail": "a thumbnail", "extra images": "extra pictures",
+                "trailing data": "data after the picture, such as a motion-photo video"}
+
+
+def _plain(kind: str) -> str:
+    return _PLAIN_KINDS.get(kind, kind)
+
+
+def _listed(names: tuple[str, ...], limit: int = 6) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def photo_info(file: Path, *, max_bytes: int, max_pixels: int) -> ImageInfo:
