@@ -6,8 +6,9 @@ repository, not from the push that triggered it (GitHub's concurrency groups can
 queued runs, so one run may have to approve several merges):
 
 1. every file in ``content/submissions/`` is checked; one that fails (merged by mistake
-   or by an admin override) is not approved, stays where it is, and the run fails with
-   its findings once the others are done;
+   or by an admin override, or named like a post approved before: ``file.name-taken``,
+   which would replace that post) is not approved, stays where it is, and the run fails
+   with its findings once the others are done;
 2. for each one that passes, in this order: its photos are scrubbed of all metadata in
    place (the committed original too) and resized into per-network renditions under
    ``content/media/renditions/``; the machine's record of the approval (who merged,
@@ -25,6 +26,12 @@ rendition is rewritten identically, an existing record is kept), and the commit 
 picks up whatever an earlier, interrupted run left in the work tree, except the hidden
 temporary files of its atomic writes: those are deleted when the next run starts and are
 never staged (:func:`postdesk.gitio.stage_folders`).
+
+One item failing in step 2 (a photo that cannot be decoded, a file that cannot be read
+or written) does not stop the others: the item is refused with what went wrong
+(``approve.failed``), stays in ``content/submissions/``, the renditions and record this
+attempt made for it are removed again, and the run fails once the others are approved.
+An interruption (Ctrl-C, a killed job) is not caught: it is what the order above is for.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from . import gitio
 from .approvals import APPROVALS
 from .check import FileResult, check_submissions
 from .config import Config
-from .errors import MediaError, RepositoryError
+from .errors import MediaError, PostdeskError, RepositoryError
 from .files import remove_temporary_files, write_text_atomically
 from .media import safe_media_path, scrub_image, write_rendition
 from .model import RENDITION_SIZES, Finding, Submission
@@ -96,14 +103,18 @@ def approve(config: Config, *, today: dt.date, event: Mapping[str, Any] | None =
             if not file.ok or file.submission is None:
                 result.refused.append(file)
                 continue
-            taken = _name_taken(config, file.path)
-            if taken is not None:
-                result.refused.append(FileResult(file.path, (*file.findings, taken), None))
+            made = _outputs(config, file.path, file.submission)
+            existed = {path for path in made if path.exists()}
+            try:
+                _prepare_photos(config, file.submission)
+                record = _record_for(repo, config, file.path, event=event, now=now)
+                _write_record(config, dataclasses.replace(record, sealed=_seal(config, file.path, file.submission)))
+                _move(repo, config, file.path)
+            except Exception as exc:  # this item only: reported, left where it is; the others go on
+                for path in made - existed:
+                    path.unlink(missing_ok=True)
+                result.refused.append(FileResult(file.path, (*file.findings, approve_failed(file.path, exc)), None))
                 continue
-            _prepare_photos(config, file.submission)
-            record = _record_for(repo, config, file.path, event=event, now=now)
-            _write_record(config, dataclasses.replace(record, sealed=_seal(config, file.path, file.submission)))
-            _move(repo, config, file.path)
             result.approved.append(Path(file.path).stem)
         result.commit = _commit(repo, result.approved)
         if push and result.commit:
@@ -156,16 +167,27 @@ def _record_for(repo: Any, config: Config, path: str, *, event: Mapping[str, Any
                           commit=head_commit or commit, source=source)
 
 
-def _name_taken(config: Config, path: str) -> Finding | None:
-    """An approved item with this name and other text exists: approving would overwrite
-    its seal and its record, so this one is refused (and the others go on)."""
-    target = config.approved_dir / Path(path).name
-    if target.exists() and target.read_bytes() != (config.root / path).read_bytes():
-        return Finding(path, "file.name-taken",
-                       f"An approved post is already called {Path(path).name}; approving this one would replace it.",
-                       "Rename the submission with a suffix, for example "
-                       f"{Path(path).stem}-2.md, in a new pull request.")
-    return None
+def _outputs(config: Config, path: str, sub: Submission) -> set[Path]:
+    """The files approving this item writes besides the photos it scrubs: its renditions and its record."""
+    item = Path(path).stem
+    renditions = {config.root / rendition_path(item, number, channel)
+                  for number in range(1, len(sub.images) + 1) for channel in sub.channels}
+    return {*renditions, config.root / APPROVALS / f"{item}.json"}
+
+
+def approve_failed(path: str, exc: Exception) -> Finding:
+    """The finding for an item whose approval failed part way: what happened, and what to do."""
+    if isinstance(exc, PostdeskError):
+        return Finding(path, "approve.failed", f"It could not be approved: {exc.message}",
+                       exc.hint or "Fix the problem, then run postdesk approve again; nothing of it was moved.")
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return Finding(path, "approve.failed", f"It could not be approved: {where}{exc.strerror or exc}.",
+                       "Check that the file exists and can be read and written, then run postdesk approve again; "
+                       "nothing of it was moved.")
+    return Finding(path, "approve.failed", f"It could not be approved: {type(exc).__name__}: {exc}.",
+                   "This is a fault in postdesk, not in the submission: report it with this message. The submission "
+                   "stays in content/submissions/; run postdesk approve again once it is fixed.")
 
 
 def _seal(config: Config, path: str, sub: Submission) -> dict[str, str]:

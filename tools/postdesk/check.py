@@ -1,18 +1,26 @@
 """The review stage: choose the submissions to check, check them, report.
 
 Two phases, like a Pelican run: every selected file is parsed and checked, and only
-then does the caller report or act. A file that fails never stops the others.
+then does the caller report or act. A file that fails never stops the others: even an
+error inside a check (a bug) becomes a finding on that file (``check.failed``), so the
+file is never approved and every other file is still checked.
+
+A submission named like an approved post gets ``file.name-taken``: the approved names
+are those in ``content/approved/`` of the work tree and, for a pull request, of its base
+too (:func:`approved_names`), because a branch made before that post was approved does
+not have it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import run_checks
+from .checks.filename import name_taken
 from .config import Config
 from .errors import UsageError
 from .model import Finding, FindingTally, Submission
@@ -56,19 +64,23 @@ _CHUNK = 200
 
 
 def check_submissions(config: Config, rel_paths: Iterable[str], *, today: dt.date,
-                      workers: int | None = None, keep_submissions: bool = True) -> CheckReport:
+                      workers: int | None = None, keep_submissions: bool = True,
+                      approved: Collection[str] | None = None) -> CheckReport:
     """Check the given repository-relative files.
 
     ``workers`` is the number of processes (default: one per core for batches of at least
     :data:`PARALLEL_FROM` files, else 1). Results are in path order either way.
     ``keep_submissions=False`` leaves ``FileResult.submission`` empty: a report that only
     prints findings then does not ship every parsed submission between processes.
+    ``approved`` are the file names already taken by approved posts (default: those in the
+    work tree's ``content/approved/``, see :func:`approved_names`).
     """
     paths = sorted(set(rel_paths))
+    taken = frozenset(approved_names(config) if approved is None else approved)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     if workers <= 1 or len(paths) < 2:
-        return CheckReport(tuple(_check_chunk(config, paths, today, keep_submissions)))
+        return CheckReport(tuple(_check_chunk(config, paths, today, keep_submissions, taken)))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -77,7 +89,7 @@ def check_submissions(config: Config, rel_paths: Iterable[str], *, today: dt.dat
     chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup) as pool:
         parts = pool.map(_check_chunk, [config] * len(chunks), chunks, [today] * len(chunks),
-                         [keep_submissions] * len(chunks))
+                         [keep_submissions] * len(chunks), [taken] * len(chunks))
         return CheckReport(tuple(result for part in parts for result in part))
 
 
@@ -87,13 +99,38 @@ def _worker_setup() -> None:
     faces.use_one_thread()
 
 
-def _check_chunk(config: Config, paths: list[str], today: dt.date, keep_submissions: bool) -> list[FileResult]:
+def _check_chunk(config: Config, paths: list[str], today: dt.date, keep_submissions: bool,
+                 taken: frozenset[str] = frozenset()) -> list[FileResult]:
     results = []
     for rel in paths:
-        parsed = read_submission_file(config.root / rel, rel)
-        findings, submission = run_checks(parsed, config=config, today=today)
+        try:
+            parsed = read_submission_file(config.root / rel, rel)
+            findings, submission = run_checks(parsed, config=config, today=today)
+        except Exception as exc:  # a bug in one check: that file fails, loudly, and the others are checked
+            findings, submission = [check_failed(rel, exc)], None
+        if rel.rpartition("/")[2] in taken:
+            findings = [*findings, name_taken(rel)]
         results.append(FileResult(rel, tuple(findings), submission if keep_submissions else None))
     return results
+
+
+def check_failed(rel: str, exc: Exception) -> Finding:
+    """The finding for a file postdesk itself failed on: it says what happened and that it is not the author's fault."""
+    return Finding(rel, "check.failed", f"postdesk could not check this file ({type(exc).__name__}: {exc}).",
+                   "This is a fault in postdesk, not in the submission: report it to the team that runs postdesk "
+                   "with this message. Until it is fixed, this file cannot be approved.")
+
+
+def approved_names(config: Config, *, at: str | None = None) -> frozenset[str]:
+    """The file names of the approved posts (``content/approved/*.md``) in the work tree and,
+    with ``at`` (a pull request's base), at that git revision too."""
+    from .gitio import file_names_at
+
+    folder = config.approved_dir
+    names = {entry.name for entry in os.scandir(folder) if entry.name.endswith(".md")} if folder.is_dir() else set()
+    if at is not None:
+        names |= {name for name in file_names_at(config.root, at, _folder(config.root, folder)) if name.endswith(".md")}
+    return frozenset(names)
 
 
 def all_submission_paths(config: Config) -> list[str]:

@@ -255,6 +255,14 @@ def _boundary(config, args: argparse.Namespace) -> list:  # noqa: ANN001 - Confi
     return boundary_results(config, args.changed_since) if args.changed_since else []
 
 
+def _approved_names(config, args: argparse.Namespace) -> frozenset[str]:  # noqa: ANN001 - Config, imported lazily
+    """The names approved posts have taken: in the work tree, and with --changed-since at that base too
+    (a branch made before a post was approved does not have it)."""
+    from .check import approved_names
+
+    return approved_names(config, at=args.changed_since)
+
+
 def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     from .config import today_in
     from .preview import build_preview
@@ -262,7 +270,7 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     config, paths = _selection(args)
     out_dir = args.out if args.out.is_absolute() else Path.cwd() / args.out
     preview = build_preview(config, paths, out=out_dir, today=args.today or today_in(config),
-                            extra=_boundary(config, args))
+                            extra=_boundary(config, args), approved=_approved_names(config, args))
     ready = sum(entry.ok for entry in preview.entries)
     out.write(f"Previewed {len(preview.entries)} submission{'s' if len(preview.entries) != 1 else ''} "
               f"({ready} ready). Open {preview.index}\n")
@@ -302,10 +310,11 @@ def _now(config, value: dt.datetime | None) -> dt.datetime:  # noqa: ANN001
 
 
 def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
-    from .schedule import QUEUE_FILE, schedule_repository
+    from .schedule import QUEUE_FILE, read_queue, schedule_repository
 
     config = _config(args)
-    plan, _items, text = schedule_repository(config, now=_now(config, args.now))
+    items, problems = read_queue(config)
+    plan, _items, text = schedule_repository(config, now=_now(config, args.now), items=items)
     target = config.root / QUEUE_FILE
     changed = not target.exists() or target.read_text(encoding="utf-8") != text
     if changed:
@@ -319,7 +328,28 @@ def _cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
 
         commit = commit_paths(config.root, [QUEUE_FILE], "Schedule: update the posting queue", push_too=args.push)
         out.write(f"committed {commit[:12]}{' and pushed' if args.push else ''}\n")
-    return EXIT_OK
+    _report_left_out(problems, "NOT SCHEDULED", "postdesk schedule", out)
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
+def _report_left_out(findings, label: str, title: str, out: TextIO) -> None:  # noqa: ANN001 - Findings
+    """Approved files a stage left out, each with what is wrong and how to fix it (and as workflow
+    errors on GitHub). Names and messages come from files on main: escaped for the workflow commands."""
+    from .report import _escape_data
+
+    if not findings:
+        return
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for finding in findings:
+        where = f"{finding.path}" + (f" line {finding.line}" if finding.line else "")
+        if on_github:
+            text = f"{label}: {where}: {finding.message}" + (f" Fix: {finding.hint}" if finding.hint else "")
+            out.write(f"::error title={title}::{_escape_data(text)}\n")
+        else:
+            out.write(f"{label}: {where}: {finding.message} [{finding.rule}]\n"
+                      + (f"  fix: {finding.hint}\n" if finding.hint else ""))
+    out.write("Everything else was done. Approved posts are sealed: fix one by restoring it from git history, or "
+              "send the corrected post as a new submission.\n")
 
 
 def _report_risks(plan, out: TextIO) -> None:  # noqa: ANN001
@@ -339,11 +369,14 @@ def _report_risks(plan, out: TextIO) -> None:  # noqa: ANN001
 
 
 def _cmd_queue(args: argparse.Namespace, out: TextIO) -> int:
-    from .schedule import render_ics, render_table, schedule_repository
+    from .schedule import read_queue, render_ics, render_table, schedule_repository
 
     config = _config(args)
     now = _now(config, args.now)
-    plan, items, text = schedule_repository(config, now=now)
+    items, problems = read_queue(config)
+    plan, items, text = schedule_repository(config, now=now, items=items)
+    for finding in problems:  # on stderr: the table or the JSON on stdout stays as it is
+        print(f"postdesk: not in the queue: {finding.path}: {finding.message}", file=sys.stderr)
     out.write(text if args.format == "json" else render_table(plan, items, config.tz, now=now))
     if args.ics:
         args.ics.write_bytes(render_ics(plan, items, config.tz))
@@ -370,8 +403,8 @@ def _cmd_site(args: argparse.Namespace, out: TextIO) -> int:
     if built.refused:
         out.write("Restore the approved files from git history (or submit the change as a new submission), "
                   "then run postdesk site again.\n")
-        return EXIT_FINDINGS
-    return EXIT_OK
+    _report_left_out(built.left_off, "LEFT OFF THE SITE", "postdesk site", out)
+    return EXIT_FINDINGS if built.refused or built.left_off else EXIT_OK
 
 
 def _progress_bar(label: str):  # noqa: ANN202 - a callback
@@ -392,7 +425,8 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from .report import format_github, format_json, format_step_summary, format_text
 
     config, paths = _selection(args)
-    report = check_submissions(config, paths, today=args.today or today_in(config), keep_submissions=False)
+    report = check_submissions(config, paths, today=args.today or today_in(config), keep_submissions=False,
+                               approved=_approved_names(config, args))
     report = with_results(report, _boundary(config, args))
     if args.format == "json":
         out.write(format_json(report))
@@ -478,7 +512,7 @@ def _cmd_monitor(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_ledger(args: argparse.Namespace, out: TextIO) -> int:
-    from .ledger import NEEDS_A_PERSON, SCHEDULED, all_ledgers
+    from .ledger import NEEDS_A_PERSON, SCHEDULED, readable_ledgers
     from .model import CHANNEL_LABELS
     from .post import resolve_entry
 
@@ -490,8 +524,11 @@ def _cmd_ledger(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{args.item} on {CHANNEL_LABELS[args.channel]} is now {entry.state}"
                   f"{': ' + entry.url if entry.url else ''}; committed.\n")
         return EXIT_OK
-    waiting = 0
-    for ledger in all_ledgers(config):
+    readable, damaged = readable_ledgers(config)
+    for error in damaged:  # its item is not posted anywhere until the file is restored
+        out.write(f"{error.path}: {error.message}. {error.hint}\n")
+    waiting = len(damaged)
+    for ledger in readable:
         for channel, entry in sorted(ledger.channels.items()):
             if entry.state in NEEDS_A_PERSON or (entry.state == SCHEDULED and entry.reason):
                 waiting += 1

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .approvals import approval_time
+from .approved import approved_files, read_item
 from .config import Config
-from .parse import read_approved
 from .schedule import QUEUE_FILE
 
 SUMMARY_CACHE = ".cache/postdesk-editorial.json"
@@ -46,11 +46,12 @@ def item_summaries(config: Config) -> dict[str, ItemSummary]:
         cached = {}
     fresh: dict[str, list[Any]] = {}
     summaries: dict[str, ItemSummary] = {}
-    for file in sorted(config.approved_dir.glob("*.md")):
+    # A file that is not an item, or cannot be read, is left out: postdesk schedule and site report it.
+    for file in approved_files(config)[0]:
         stat = file.stat()
         entry = cached.get(file.stem)
         if not (isinstance(entry, list) and len(entry) == 7 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
-            sub = read_approved(file)
+            sub = read_item(config, file)[0]
             if sub is None:
                 continue
             approved_at = approval_time(config, file.stem)
@@ -83,13 +84,16 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     subs = item_summaries(config)
     queue = _load_queue(config)
     days: dict[str, list[dict[str, Any]]] = {}
-    from .ledger import read_ledger
+    from .ledger import NEEDS_A_PERSON, ItemLedger, readable_ledgers
 
-    ledgers = {item: read_ledger(config, item) for item in {slot["item"] for slot in queue.get("slots", [])}}
+    readable, damaged = readable_ledgers(config)
+    ledgers = {ledger.item: ledger for ledger in readable}
+    unreadable = {Path(str(error.path)).stem: error for error in damaged}
     for slot in queue.get("slots", []):
         day = slot["at"][:10]
         # The queue is re-planned after each posting run; until then the ledger says what went out.
-        state = ledgers[slot["item"]].entry(slot["channel"]).state
+        state = ("ledger unreadable" if slot["item"] in unreadable
+                 else ledgers.get(slot["item"], ItemLedger(slot["item"])).entry(slot["channel"]).state)
         days.setdefault(day, []).append({**slot, "state": state,
                                          "title": subs[slot["item"]].title if slot["item"] in subs
                                          else slot.get("title", slot["item"])})
@@ -105,11 +109,12 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
         if not is_waiting(reason)]
     waiting = [{"item": item, "channel": channel, "reason": reason}
                for item, channel, reason in queue.get("unplaced", []) if is_waiting(reason)]
-    from .ledger import NEEDS_A_PERSON, all_ledgers
-
-    attention = [{"item": ledger.item, "channel": channel, "state": entry.state, "reason": entry.reason}
-                 for ledger in all_ledgers(config) for channel, entry in sorted(ledger.channels.items())
-                 if entry.state in NEEDS_A_PERSON]
+    # A damaged ledger needs a person too: until it is restored, its item is not posted anywhere.
+    attention = [{"item": item, "channel": "every network", "state": "ledger unreadable",
+                  "reason": f"{error.message}. {error.hint}"} for item, error in sorted(unreadable.items())]
+    attention += [{"item": ledger.item, "channel": channel, "state": entry.state, "reason": entry.reason}
+                  for ledger in readable for channel, entry in sorted(ledger.channels.items())
+                  if entry.state in NEEDS_A_PERSON]
     env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
     html = env.get_template("editorial.html").render(
         attention=attention,

@@ -297,3 +297,16 @@ def commit_paths(root: Path, paths: list[str], message: str, *, push_too: bool =
             return str(repo.head.commit.hexsha)  # the files already say this: no empty commit
         made = commit(repo, message, *paths)
         return push(repo) if push_too else made
+
+
+def file_names_at(root: Path, revision: str, folder: str) -> list[str]:
+    """The names of the files directly in ``folder`` (repository-relative) at ``revision``; none when it has no such
+    folder. Raises RepositoryError for an unknown revision."""
+    git = _git_module()
+    with open_repo(root) as repo:
+        _verify_revision(git, repo, revision)
+        try:
+            listing = repo.git.ls_tree("--name-only", "-z", revision, "--", folder.rstrip("/") + "/")
+        except git.GitCommandError as exc:
+            raise RepositoryError(f"git failed: {exc.stderr.strip() or exc}") from None
+    return sorted(Path(path).name for path in listing.split("\0") if path)

@@ -270,6 +270,20 @@ def all_ledgers(config: Config) -> Iterator[ItemLedger]:
             yield read_ledger(config, file.stem)
 
 
+def readable_ledgers(config: Config) -> tuple[list[ItemLedger], list[LedgerError]]:
+    """Every item's ledger that can be read, by item name, and the error for each one that cannot
+    (its ``path`` names the file): for the readers that go on past one damaged file (the posting
+    run's recovery, the editorial page). A damaged ledger's item is never taken as unposted."""
+    ledgers, errors = [], []
+    folder = config.root / LEDGER
+    for file in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            ledgers.append(read_ledger(config, file.stem))
+        except LedgerError as exc:
+            errors.append(exc)
+    return ledgers, errors
+
+
 # --------------------------------------------------------------------------- what others read
 
 

@@ -14,7 +14,11 @@ A run (``postdesk post``, hourly from ``post.yml``):
    a push that loses a race rebases; if the other run claimed the same post, this
    run leaves it), uploads the photos, records the ``publish`` phase, creates the
    post, records ``posted`` and commits. What each error means is decided here
-   (:func:`settle`), from the classes the clients raise.
+   (:func:`settle`), from the classes the clients raise. Anything else that goes wrong
+   with one post (a client's own fault, a file that cannot be read) is reported for a
+   person and the run goes on with the others (:func:`_slot_failed`); an item whose
+   ledger cannot be read is not sent. Only a ledger change that cannot be committed
+   stops the run: nothing is ever sent that is not on record.
 
 A network with no credentials is skipped with a message saying which secrets to set
 and its items stay scheduled; ``--dry-run`` (and every network without credentials)
@@ -39,6 +43,7 @@ from .errors import (
     AuthFailed,
     ChannelError,
     DuplicatePost,
+    LedgerError,
     NotOffered,
     OutdatedVersion,
     PostdeskError,
@@ -275,12 +280,15 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
     if not dry_run:
         run.recovered = recover_interrupted(config, now=now, record=record)
     plan = load_queue(config)
-    ledgers = {item: read_ledger(config, item) for item in {slot.item for slot in plan.slots}}
+    ledgers, unreadable = _read_ledgers(config, {slot.item for slot in plan.slots})
     due = due_slots(plan, ledgers, now=now, channels=channels)
     clients: dict[str, Channel | None] = {}
     try:
         for slot in due:
             channel = slot.channel
+            if slot.item in unreadable:
+                run.outcomes.append(Outcome(slot.item, channel, "skipped", unreadable[slot.item], alert=True))
+                continue
             if channel not in clients:
                 missing = missing_credentials(channel, env)
                 if dry_run or missing:
@@ -289,35 +297,116 @@ def _run(config: Config, *, env: Mapping[str, str], now: dt.datetime, run_id: st
                         run.stopped[channel] = f"skipped: {missing}; its posts stay scheduled"
                 else:
                     clients[channel] = client_for(channel, config, env, policy=policy)
-            submission = _approved_submission(config, slot.item)
-            if submission is None:
-                run.outcomes.append(_missing_item(config, slot, now=now, record=record, dry_run=dry_run))
-                continue
-            refusal = preflight(config, slot, submission, now=now)
-            if refusal is not None:
-                run.outcomes.append(_refuse(config, slot, refusal, now=now, record=record, dry_run=dry_run))
-                continue
-            post = _with_root(config, outgoing_post(submission, channel))
-            client = clients[channel]
-            if client is None or channel in run.stopped:
-                describer = describer_for(channel, config, env)
-                run.dry_run += [f"{slot.item} on {CHANNEL_LABELS[channel]} (due {slot.at:%Y-%m-%d %H:%M}):"]
-                run.dry_run += [f"  {line}" for line in describer.describe(post)] if describer else []
-                if describer is not None:
-                    describer.close()
-                why = run.stopped.get(channel, "nothing sent")
-                run.outcomes.append(Outcome(slot.item, channel, "dry-run" if dry_run else "skipped", why))
-                continue
-            outcome, stop = _send(config, client, post, run_id=run_id, now=now, record=record, progress=progress,
-                                  recheck=recheck)
-            run.outcomes.append(outcome)
-            if stop:
-                run.stopped[channel] = stop
+            # The item boundary: whatever goes wrong with this post is reported and the others go
+            # on, except a ledger change that cannot be committed, which stops the run (never send
+            # what is not on record).
+            try:
+                _post_slot(config, slot, run, clients[channel], env=env, now=now, run_id=run_id,
+                           record=_RecordFailed.wrap(record), dry_run=dry_run, progress=progress, recheck=recheck)
+            except _RecordFailed as failed:
+                raise failed.cause from None
+            except Exception as exc:
+                outcome, stop = _slot_failed(config, slot, exc, run_id=run_id, now=now, record=record)
+                run.outcomes.append(outcome)
+                if stop:
+                    run.stopped[channel] = stop
     finally:
         for client in clients.values():
             if client is not None:
                 client.close()
     return run
+
+
+def _post_slot(config: Config, slot: Slot, run: PostRun, client: Channel | None, *, env: Mapping[str, str],
+               now: dt.datetime, run_id: str, record: Record, dry_run: bool, progress: Progress,
+               recheck: Callable[[str], ItemLedger]) -> None:
+    """Post one due slot (or describe it: a dry run, a network skipped); the outcome goes into ``run``."""
+    channel = slot.channel
+    submission = _approved_submission(config, slot.item)
+    if submission is None:
+        run.outcomes.append(_missing_item(config, slot, now=now, record=record, dry_run=dry_run))
+        return
+    refusal = preflight(config, slot, submission, now=now)
+    if refusal is not None:
+        run.outcomes.append(_refuse(config, slot, refusal, now=now, record=record, dry_run=dry_run))
+        return
+    post = _with_root(config, outgoing_post(submission, channel))
+    if client is None or channel in run.stopped:
+        describer = describer_for(channel, config, env)
+        run.dry_run += [f"{slot.item} on {CHANNEL_LABELS[channel]} (due {slot.at:%Y-%m-%d %H:%M}):"]
+        run.dry_run += [f"  {line}" for line in describer.describe(post)] if describer else []
+        if describer is not None:
+            describer.close()
+        why = run.stopped.get(channel, "nothing sent")
+        run.outcomes.append(Outcome(slot.item, channel, "dry-run" if dry_run else "skipped", why))
+        return
+    outcome, stop = _send(config, client, post, run_id=run_id, now=now, record=record, progress=progress,
+                          recheck=recheck)
+    run.outcomes.append(outcome)
+    if stop:
+        run.stopped[channel] = stop
+
+
+class _RecordFailed(Exception):
+    """Committing a ledger change failed: the run stops there, as it always did (see :func:`_run`)."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+    @classmethod
+    def wrap(cls, record: Record) -> Record:
+        def recording(paths: Sequence[str], message: str) -> None:
+            try:
+                record(paths, message)
+            except Exception as exc:
+                raise cls(exc) from exc
+
+        return recording
+
+
+def _read_ledgers(config: Config, items: Collection[str]) -> tuple[dict[str, ItemLedger], dict[str, str]]:
+    """The ledgers of ``items``, and why for each one that cannot be read: its posts are not sent,
+    because only the ledger says whether they already went out."""
+    ledgers: dict[str, ItemLedger] = {}
+    unreadable: dict[str, str] = {}
+    for item in sorted(items):
+        try:
+            ledgers[item] = read_ledger(config, item)
+        except LedgerError as exc:
+            unreadable[item] = (f"not sent: {exc.message}. {exc.hint} Until then it is not posted, so it cannot go "
+                                "out twice.")
+    return ledgers, unreadable
+
+
+def _slot_failed(config: Config, slot: Slot, exc: Exception, *, run_id: str, now: dt.datetime,
+                 record: Record) -> tuple[Outcome, str]:
+    """The outcome of a post whose handling failed unexpectedly (a network client's fault, a file
+    that cannot be read...), and why its network stops for the rest of the run ("" when it goes on).
+
+    A post this run had started sending is settled as a dead run's would be (:func:`postdesk.ledger.recover`):
+    back to scheduled when only photos were uploaded, ``unknown`` once the network was asked to
+    publish. The network then stops for this run, so one fault cannot make every post on it unknown.
+    """
+    item, channel, label = slot.item, slot.channel, CHANNEL_LABELS[slot.channel]
+    what = exc.message if isinstance(exc, PostdeskError) else f"{type(exc).__name__}: {exc}"
+    try:
+        ledger = read_ledger(config, item)
+    except LedgerError as unreadable:
+        return Outcome(item, channel, "skipped", f"postdesk failed on it ({what}), and {unreadable.message}",
+                       alert=True), ""
+    entry = ledger.entry(channel)
+    if entry.state == SENDING and entry.run == run_id:
+        settled = recover(entry, at=now)
+        record([write_ledger(config, ledger.with_entry(channel, settled))],
+               f"Ledger: {item} on {label}: {settled.state}")
+        return (Outcome(item, channel, settled.state, f"postdesk failed while sending it ({what}); {settled.reason}",
+                        alert=True),
+                f"STOPPED: postdesk failed while sending {item} ({what}); the other posts wait for the next run")
+    then = ("it stays scheduled and is tried again on the next run" if entry.state == SCHEDULED
+            else f"the ledger says '{entry.state}'")
+    return Outcome(item, channel, entry.state, f"postdesk failed on it ({what}); {then}. If this repeats, report it "
+                                                "with this message.", alert=True), ""
 
 
 def _with_root(config: Config, post: OutgoingPost) -> OutgoingPost:
@@ -429,11 +518,12 @@ def _send(config: Config, client: Channel, post: OutgoingPost, *, run_id: str, n
 
 
 def recover_interrupted(config: Config, *, now: dt.datetime, record: Record) -> list[Outcome]:
-    """Settle every entry a dead run left in ``sending``; commit the result."""
-    from .ledger import all_ledgers
+    """Settle every entry a dead run left in ``sending``; commit the result. A ledger that cannot be
+    read is left alone: its item's posts are not sent (see :func:`_read_ledgers`)."""
+    from .ledger import readable_ledgers
 
     outcomes, paths = [], []
-    for ledger in all_ledgers(config):
+    for ledger in readable_ledgers(config)[0]:
         changed = ledger
         for channel, entry in sorted(ledger.channels.items()):
             if entry.state != SENDING:

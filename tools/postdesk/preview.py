@@ -27,10 +27,11 @@ from the pull request for Markdown (:mod:`postdesk.escape`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,7 @@ from .comment import (
     render_comment,
 )
 from .config import Config
-from .errors import MediaError
+from .errors import MediaError, PostdeskError
 from .escape import ELLIPSIS, plain
 from .media import safe_media_path, write_rendition
 from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, FindingTally, Submission
@@ -121,15 +122,17 @@ class Preview:
 
 
 def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.date,
-                  site: bool = True, now: dt.datetime | None = None, extra: Sequence[FileResult] = ()) -> Preview:
+                  site: bool = True, now: dt.datetime | None = None, extra: Sequence[FileResult] = (),
+                  approved: Collection[str] | None = None) -> Preview:
     """Check ``paths`` and write the preview of each into ``out`` (two phases: all checks,
     then all output). ``extra`` are results found otherwise (the ``boundary`` rules of a
-    pull request), shown with the submissions."""
-    report = with_results(check_submissions(config, paths, today=today, workers=1), extra)
+    pull request), shown with the submissions; ``approved`` the names approved posts have
+    taken (see :func:`postdesk.check.approved_names`)."""
+    report = with_results(check_submissions(config, paths, today=today, workers=1, approved=approved), extra)
     out.mkdir(parents=True, exist_ok=True)
-    entries = [_entry(config, result, out) for result in report.files]
+    entries = [_entry_or_note(config, result, out) for result in report.files]
     if site:
-        entries = _with_site_pages(config, entries, out)
+        entries = _site_pages_or_notes(config, entries, out)
     preview = Preview(out, tuple(entries))
     _copy_assets(config, out)
     preview.index.write_text(render_index(config, preview), encoding="utf-8")
@@ -151,7 +154,12 @@ def schedule_if_merged(config: Config, entries: Sequence[PreviewEntry], *, now: 
             if e.submission is not None and e.ok]
     if not mine:
         return {}
-    result = plan([*queue_items(config), *mine], settings=config.schedule, tz=config.tz, now=now,
+    queue = queue_items(config)
+    # A name already in the queue is refused (file.name-taken), so it is never ready; leaving
+    # it out here as well keeps a preview from failing on it whatever the check said.
+    approved = {item.id for item in queue}
+    mine = [item for item in mine if item.id not in approved]
+    result = plan([*queue, *mine], settings=config.schedule, tz=config.tz, now=now,
                   pins=load_pins(config.root / "state" / "pins.toml", tz=config.tz))
     shown: dict[str, str] = {}
     for item in mine:
@@ -164,6 +172,29 @@ def schedule_if_merged(config: Config, entries: Sequence[PreviewEntry], *, now: 
         risk = " ⚠️ after its deadline" if any(slot.at_risk for slot in slots) else ""
         shown[item.id] = f"{local:%a %d %b %Y %H:%M} ({CHANNEL_LABELS[first.channel]}){risk}"
     return shown
+
+
+def _entry_or_note(config: Config, result: FileResult, out: Path) -> PreviewEntry:
+    """The entry of one file; when postdesk fails to draw its cards, the file's findings and a note
+    saying so (the check's verdict stands), and the other files are previewed all the same."""
+    try:
+        return _entry(config, result, out)
+    except Exception as exc:
+        return PreviewEntry(result.path, result.findings, None, notes=(
+            f"No preview: postdesk failed to draw it ({type(exc).__name__}: {exc}). This is a fault in postdesk, "
+            "not in the submission; report it with this message.",))
+
+
+def _site_pages_or_notes(config: Config, entries: list[PreviewEntry], out: Path) -> list[PreviewEntry]:
+    """The entries with their site pages; when the site preview cannot be built (no theme, a fault in
+    the build), the cards and the summary are still written, with a note saying why there is no page."""
+    try:
+        return _with_site_pages(config, entries, out)
+    except Exception as exc:
+        why = exc.message if isinstance(exc, PostdeskError) else f"{type(exc).__name__}: {exc}"
+        note = f"No site page: the site preview could not be built ({why})."
+        return [dataclasses.replace(entry, notes=(*entry.notes, note)) if entry.submission is not None else entry
+                for entry in entries]
 
 
 def _entry(config: Config, result: FileResult, out: Path) -> PreviewEntry:

@@ -52,8 +52,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import Config, PostingWindow, ScheduleSettings
-from .errors import ConfigError
-from .model import CHANNEL_LABELS, CHANNELS, Submission
+from .errors import ConfigError, LedgerError
+from .model import CHANNEL_LABELS, CHANNELS, Finding, Submission
 
 UTC = dt.UTC
 QUEUE_FORMAT = "postdesk-queue/1"
@@ -617,30 +617,53 @@ PINS_FILE = "state/pins.toml"
 
 
 def queue_items(config: Config) -> list[QueueItem]:
-    """Every approved item, with its approval time and the networks it was already posted on."""
-    from .approvals import approval_time
-    from .ledger import posted_channels
-    from .parse import read_approved
+    """Every approved item that can be read, with its approval time and the networks it was already posted on."""
+    return read_queue(config)[0]
 
+
+def read_queue(config: Config) -> tuple[list[QueueItem], list[Finding]]:
+    """Every approved item that can be planned, and a finding for each one that cannot.
+
+    One bad item never stops the others (see :mod:`postdesk.approved`). An item is left
+    out, and so never planned or posted, when its file is not named like an item, cannot
+    be read, or its ledger cannot be read: without the ledger nobody knows where it was
+    already posted, and planning it again could post it twice.
+    """
+    from .approvals import approval_time
+    from .approved import approved_files, read_item
+    from .ledger import ledger_path, posted_channels
+
+    files, problems = approved_files(config)
     items = []
-    for file in sorted(config.approved_dir.glob("*.md")):
-        sub = read_approved(file)
+    for file in files:
+        sub, findings = read_item(config, file)
         if sub is None:
+            problems += findings
+            continue
+        try:
+            posted = posted_channels(config, file.stem)
+        except LedgerError as exc:
+            problems.append(Finding(ledger_path(file.stem), "ledger.unreadable", exc.message,
+                                    f"{exc.hint} Until then {file.stem} is not scheduled, so it cannot be posted "
+                                    "twice."))
             continue
         approved_at = approval_time(config, file.stem) or dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
-        items.append(QueueItem.from_submission(sub, approved_at=approved_at,
-                                               posted=posted_channels(config, file.stem)))
-    return items
+        items.append(QueueItem.from_submission(sub, approved_at=approved_at, posted=posted))
+    return items, problems
 
 
-def schedule_repository(config: Config, *, now: dt.datetime) -> tuple[Plan, list[QueueItem], str]:
+def schedule_repository(config: Config, *, now: dt.datetime,
+                        items: list[QueueItem] | None = None) -> tuple[Plan, list[QueueItem], str]:
     """Plan every approved, not yet posted item; returns the plan, the items and the queue file's text.
+
+    ``items`` are the approved items (default: :func:`queue_items`; a caller that reports the
+    items that cannot be read passes those of :func:`read_queue`).
 
     A slot of the committed queue whose time has come but whose post has not gone out yet
     (posting runs hourly; a merge may come in between) keeps its time: re-planning it
     from ``now`` would push it back behind newer items each time someone merges.
     """
-    items = queue_items(config)
+    items = queue_items(config) if items is None else items
     pins = load_pins(config.root / PINS_FILE, tz=config.tz)
     carried = due_slots_to_keep(_committed_queue(config), items, now=now)
     kept = {(slot.item, slot.channel) for slot in carried}

@@ -31,7 +31,8 @@ from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 
 from .config import Config
-from .model import Submission
+from .errors import LedgerError, PostdeskError, RepositoryError
+from .model import Finding, Submission
 from .parse import read_submission_file, submission_from_parsed
 from .posttext import markdown_to_plain, markdown_to_safe_html
 from .seal import seal_problems
@@ -92,7 +93,7 @@ class PostdeskReader(BaseReader):  # type: ignore[misc]
 
 def _site_photos(settings: Mapping[str, Any], item: str, sub: Submission) -> list[dict[str, Any]]:
     """The site's copy of each photo (the Facebook-sized rendition), copied into the output."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     from .approve import rendition_path
 
@@ -105,11 +106,17 @@ def _site_photos(settings: Mapping[str, Any], item: str, sub: Submission) -> lis
         rendition = Path(root) / rendition_path(item, number, channel)
         if not rendition.is_file():
             continue
+        try:
+            with Image.open(rendition) as img:
+                width, height = img.size
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            why = "it is damaged or not a photo" if isinstance(exc, UnidentifiedImageError) else str(exc)
+            raise PostdeskError(f"photo {number} ({rendition.relative_to(root).as_posix()}) cannot be opened: {why}",
+                                hint="Restore the photo from git history (git log -- the file), or send the post "
+                                     "again as a new submission with a photo that opens.") from None
         target = Path(output) / "media" / rendition.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(rendition, target)
-        with Image.open(target) as img:
-            width, height = img.size
         photos.append({"src": f"media/{rendition.name}", "alt": image.alt, "width": width, "height": height})
     return photos
 
@@ -136,12 +143,13 @@ def pelican_settings(config: Config, *, content: Path, output: Path, siteurl: st
     from jinja2 import FileSystemBytecodeCache
 
     pages = ["index", "categories", "archives"] if full_site else ["index"]
+    theme = theme_folder(config)
     templates = config.root / CACHE_FOLDER / "templates"
     templates.mkdir(parents=True, exist_ok=True)
     return {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
-        "THEME": str(config.root / THEME_FOLDER),
+        "THEME": str(theme),
         "SITENAME": config.agency.name,
         "SITEURL": siteurl,
         "RELATIVE_URLS": relative_urls,
@@ -191,6 +199,28 @@ def pelican_settings(config: Config, *, content: Path, output: Path, siteurl: st
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
                               "bytecode_cache": FileSystemBytecodeCache(str(templates))},
     }
+
+
+THEME_TEMPLATES = ("base.html", "index.html", "article.html", "category.html", "categories.html", "archives.html")
+"""The theme's templates that Pelican renders (or that they extend): without one, no site can be built."""
+
+
+def theme_folder(config: Config) -> Path:
+    """The site's theme folder; a RepositoryError naming what is missing and how to restore it when it is incomplete.
+
+    Without it Pelican fails deep in its settings or its templates; this says it first, in words.
+    """
+    theme = config.root / THEME_FOLDER
+    missing = [f"{THEME_FOLDER}/templates/{name}" for name in THEME_TEMPLATES
+               if not (theme / "templates" / name).is_file()]
+    if not missing:
+        return theme
+    what = (f"The folder {THEME_FOLDER}/ (the site's templates and styles) is missing" if not theme.is_dir()
+            else f"The site's theme is incomplete: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+    raise RepositoryError(f"{what} from {config.root}, so the site cannot be built.",
+                          hint=f"Restore it from git ('git checkout origin/main -- {THEME_FOLDER}', or "
+                               f"'git checkout HEAD -- {THEME_FOLDER}' for local changes), or copy the {THEME_FOLDER}/ "
+                               "folder of the postdesk project template into the repository and commit it.")
 
 
 def _hotline(config: Config) -> str:
@@ -255,28 +285,45 @@ def public_items(config: Config, *, include_unposted: bool) -> list[SiteItem]:
 
     Cheap on purpose (no file is parsed here): the reader parses, and Pelican caches it.
     """
-    from .ledger import LEDGER, posted_links
+    return public_listing(config, include_unposted=include_unposted)[0]
+
+
+def public_listing(config: Config, *, include_unposted: bool) -> tuple[list[SiteItem], list[Finding]]:
+    """:func:`public_items`, and a finding for each approved file left off the site before reading:
+    one not named like an approved post (an ``index.md`` would replace the home page), or one
+    whose ledger cannot be read (whether, and where, it was posted is then unknown)."""
+    from .approved import approved_files
+    from .ledger import LEDGER, ledger_path, posted_links
 
     ledger = config.root / LEDGER
     with_ledger = {file.stem for file in ledger.iterdir()} if ledger.is_dir() else set()
+    files, left_off = approved_files(config)
     items = []
-    for file in sorted(config.approved_dir.glob("*.md")):
+    for file in files:
         # Listed once: asking the ledger about each of 5,000 posts costs ~0.2 s.
-        links = posted_links(config, file.stem) if file.stem in with_ledger else {}
+        try:
+            links = posted_links(config, file.stem) if file.stem in with_ledger else {}
+        except LedgerError as exc:
+            left_off.append(Finding(ledger_path(file.stem), "ledger.unreadable", exc.message,
+                                    f"{exc.hint} Until then {file.stem} is left off the site."))
+            continue
         if not links and not include_unposted:
             continue
         items.append(SiteItem(file=file, network_posts=tuple({"network": network, "url": url}
                                                              for network, url in links.items())))
-    return items
+    return items, left_off
 
 
 @dataclass(frozen=True)
 class SiteResult:
-    """What a build published: ``posts`` on the site, and the items ``refused`` because their
-    files no longer match their approval record (item -> the problems), left off the site."""
+    """What a build published: ``posts`` on the site; the items ``refused`` because their
+    files no longer match their approval record (item -> the problems); and the approved
+    files ``left_off`` for problems of their own (a name that is not an item's, front matter
+    or a photo that cannot be read, an unreadable ledger), each a finding naming the file."""
 
     posts: int
     refused: Mapping[str, list[str]] = field(default_factory=dict)
+    left_off: tuple[Finding, ...] = ()
 
 
 def build_public_site(config: Config, *, output: Path, include_unposted: bool, siteurl: str | None = None,
@@ -285,6 +332,8 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
 
     Every item's files are verified against its approval record (:mod:`postdesk.seal`) when
     they are read; an item that fails is left off the site and reported, the others are built.
+    So is an approved file that cannot be used (see :class:`SiteResult`): one bad post never
+    stops the site.
 
     Incremental: a manifest in ``output`` remembers a fingerprint of every post (its file
     and its network links) and of the setup (theme, settings, postdesk); the records of
@@ -295,8 +344,9 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
     """
     from .site_build import load_records, read_records, render_site, save_records
 
+    theme_folder(config)  # before anything is read or written
     url = siteurl if siteurl is not None else config.agency.site_url
-    items = public_items(config, include_unposted=include_unposted)
+    items, left_off = public_listing(config, include_unposted=include_unposted)
     manifest = _read_manifest(output)
     setup = _setup_digest(config, url, include_unposted)
     posts, files = _fingerprints(items, manifest.get("files", {}), progress)
@@ -310,17 +360,18 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
     # The seal is verified for what is read now: an unchanged post (same fingerprint) was
     # verified when it was first read, and any change to its files changes its fingerprint.
     refused = {item.file.stem: problems for item in unread if (problems := seal_problems(config, item.file.stem))}
-    if refused:
-        items = [item for item in items if item.file.stem not in refused]
-        unread = [item for item in unread if item.file.stem not in refused]
-        posts = {stem: digest for stem, digest in posts.items() if stem not in refused}
-    _remove_stale_pages(output, {item.file.stem for item in items})
     # Pelican insists on an existing content folder, even when there is nothing to read.
     content = config.approved_dir if config.approved_dir.is_dir() else config.root
     settings = _read_settings(config, {str(item.file.resolve()): item for item in unread},
                               content=content, output=output, siteurl=url, relative_urls=False,
                               preview_banner=None, full_site=True)
-    fresh = read_records(settings, [item.file for item in unread])
+    fresh, failed = read_records(settings, [item.file for item in unread if item.file.stem not in refused])
+    left_off += _read_failures(config, failed)
+    dropped = refused.keys() | failed.keys()
+    if dropped:
+        items = [item for item in items if item.file.stem not in dropped]
+        posts = {stem: digest for stem, digest in posts.items() if stem not in dropped}
+    _remove_stale_pages(output, {item.file.stem for item in items})
     records = {**saved, **{stem: (posts[stem], record) for stem, record in fresh.items()}}
     shown = []
     for item in items:
@@ -337,7 +388,23 @@ def build_public_site(config: Config, *, output: Path, include_unposted: bool, s
     write_sitemap(output, url)
     (output / MANIFEST).write_text(json.dumps({"setup": setup, "posts": posts, "files": files,
                                                "categories": categories}, sort_keys=True), encoding="utf-8")
-    return SiteResult(len(items), refused)
+    return SiteResult(len(items), refused, tuple(sorted(left_off, key=lambda finding: finding.path)))
+
+
+def _read_failures(config: Config, failed: Mapping[str, tuple[str, str]]) -> list[Finding]:
+    """A finding per post the reader failed on: the checks' own findings when its front matter
+    no longer passes, else what the reader said."""
+    from .approved import read_item
+
+    findings: list[Finding] = []
+    for stem, (message, hint) in sorted(failed.items()):
+        file = config.approved_dir / f"{stem}.md"
+        _sub, why = read_item(config, file)
+        findings += why or [Finding(file.relative_to(config.root).as_posix(), "site.unreadable",
+                                    f"It cannot be shown on the site: {message}.",
+                                    hint or "This is a fault in postdesk, not in the post: report it with this "
+                                            "message. The other posts were published.")]
+    return findings
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:

@@ -7,7 +7,8 @@ cache on. Here postdesk drives Pelican's pieces itself, in Pelican's two phases:
   postdesk's reader into a Pelican ``Article``, and kept as a :class:`PostRecord` (what
   the theme and the feeds read of it: URL, dates, summary, HTML...). Records are saved
   between builds, so a rebuild reads only new and changed posts. Reading is spread over
-  the processor cores (forked workers) when there are many posts.
+  the processor cores (forked workers) when there are many posts. A post that cannot be
+  read is left out and returned with the reason, for the caller to report.
 * **output**: Pelican's ``Pelican.run`` with :class:`RecordArticlesGenerator` (Pelican's
   ``ArticlesGenerator``, handed the records instead of reading files) and
   :class:`SelectiveWriter` (Pelican's ``Writer``, told which pages to render). Article
@@ -43,8 +44,6 @@ from pelican.utils import order_content
 from pelican.writers import Writer
 
 from .errors import PostdeskError
-
-logger = logging.getLogger(__name__)
 
 PARALLEL_MIN = 400
 """Below this many posts to read or pages to render, one process: forking costs more than it saves."""
@@ -102,35 +101,42 @@ def record_of(article: Article, siteurl: str) -> PostRecord:
 # --------------------------------------------------------------------------- context: reading posts
 
 
-def read_records(settings: Mapping[str, Any], files: Sequence[Path]) -> dict[str, PostRecord]:
-    """Read ``files`` (in ``settings["PATH"]``) with Pelican's readers; records by file stem.
+def read_records(settings: Mapping[str, Any], files: Sequence[Path],
+                 ) -> tuple[dict[str, PostRecord], dict[str, tuple[str, str]]]:
+    """Read ``files`` (in ``settings["PATH"]``) with Pelican's readers: the records by file stem,
+    and for each file that could not be read, by stem, what went wrong and how to fix it.
 
-    A file Pelican cannot process is logged and left out, as Pelican does, so one bad
-    post does not stop the site; it is read again on the next build.
+    One bad post never stops the site: it is left out, the caller reports it, and it is
+    read again on the next build.
     """
     chunks = _split(files, _workers() if len(files) >= PARALLEL_MIN else 1)
     records: dict[str, PostRecord] = {}
-    for chunk in fork_map(lambda part: _read_chunk(settings, part), chunks):
-        records.update(chunk)
-    return records
+    failed: dict[str, tuple[str, str]] = {}
+    for chunk_records, chunk_failed in fork_map(lambda part: _read_chunk(settings, part), chunks):
+        records.update(chunk_records)
+        failed.update(chunk_failed)
+    return records, failed
 
 
-def _read_chunk(settings: Mapping[str, Any], files: Sequence[Path]) -> dict[str, PostRecord]:
+def _read_chunk(settings: Mapping[str, Any], files: Sequence[Path],
+                ) -> tuple[dict[str, PostRecord], dict[str, tuple[str, str]]]:
     readers = Readers(dict(settings))
     context = _pelican_context(settings)
     base = str(settings["PATH"])
-    records = {}
+    records, failed = {}, {}
     for file in files:
         try:
             article = readers.read_file(base_path=base, path=str(file), content_class=Article, context=context)
-        except Exception:
-            logger.exception("Could not process %s", file)
-            continue
-        if not article.is_valid():
-            continue
-        article.refresh_metadata_intersite_links()
-        records[file.stem] = record_of(article, str(settings["SITEURL"]))
-    return records
+            if not article.is_valid():
+                failed[file.stem] = ("Pelican found it incomplete (no title or no date)", "")
+                continue
+            article.refresh_metadata_intersite_links()
+            records[file.stem] = record_of(article, str(settings["SITEURL"]))
+        except PostdeskError as exc:  # the reader's own words: what is wrong and how to fix it
+            failed[file.stem] = (exc.message, exc.hint)
+        except Exception as exc:  # anything else in this one post: reported by the caller, never a traceback
+            failed[file.stem] = (f"{type(exc).__name__}: {exc}", "")
+    return records, failed
 
 
 def _pelican_context(settings: Mapping[str, Any]) -> dict[str, Any]:

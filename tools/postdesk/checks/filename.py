@@ -4,6 +4,11 @@
 a slug of lowercase letters, digits and single hyphens (at most 80 characters),
 directly inside the submissions folder. The pattern comes from the schema's
 ``x-file-name`` so the web editor names files the same way.
+
+The file name is the item's name everywhere after the merge (``content/approved/``, the
+queue, the ledger, the site page's address), so a name an approved post already has is
+taken (:func:`name_taken`): ``postdesk check`` reports it before the merge and ``postdesk
+approve`` refuses the item after it, with the same finding.
 """
 
 from __future__ import annotations
@@ -43,3 +48,15 @@ def file_name_findings(path: str) -> Iterator[Finding]:
         yield Finding(path, "file.name",
                       f"The slug after the date is {len(match['slug'])} characters; at most {slug_max}.",
                       "Shorten the name to a few words.")
+
+
+NAME_TAKEN = "file.name-taken"
+
+
+def name_taken(path: str) -> Finding:
+    """The finding for a submission named like an approved post: approving it would replace that post."""
+    name = path.rpartition("/")[2]
+    stem = name.removesuffix(".md")
+    return Finding(path, NAME_TAKEN,
+                   f"An approved post is already called {name}; this one would replace it, so it cannot be approved.",
+                   f"Add a suffix to the file name, for example {stem}-2.md.")
