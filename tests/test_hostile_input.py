@@ -40,11 +40,20 @@ def postdesk(repo, *args: str) -> subprocess.CompletedProcess[str]:
 
 # --- YAML nesting: bounded before libyaml composes anything ---------------------------------
 
+def stacked_dashes(lines: int = 6, per_line: int = 900) -> str:
+    """Levels carried over lines: each line's dashes nest inside the previous line's last one."""
+    rows, column = [], 2
+    for _ in range(lines):
+        rows.append(" " * column + "- " * per_line + ("x" if _ == lines - 1 else ""))
+        column += 2 * per_line
+    return "title: x\nlist:\n" + "\n".join(rows)
+
+
 @pytest.mark.parametrize("front", [
     deep_block_front(),                                                      # compact '- - - …'
-    "title: x\nlist:\n" + "".join(" " * i + "-\n" for i in range(1, 80)),     # one level per line
-    "title: x\n" + "".join(" " * i + f"k{i}:\n" for i in range(80)) + " " * 80 + "v: 1",  # nested fields
-], ids=["compact-dashes", "indented-dashes", "indented-fields"])
+    stacked_dashes(),                                                        # 5,400 levels over 6 lines
+    "title: x\nlist: " + "[" * 2_000 + "]" * 2_000,                           # brackets
+], ids=["compact-dashes", "dashes-over-lines", "brackets"])
 def test_deep_block_nesting_is_refused_before_libyaml_sees_it(front, monkeypatch):
     def never(*_args, **_kwargs):
         raise AssertionError("libyaml was given a document nested beyond the bound")
@@ -227,3 +236,49 @@ def test_a_refused_push_gives_the_remotes_reason_and_the_fix(repo, tmp_path, wor
     assert code == 2 and "Traceback" not in said
     assert words.split(":")[0] in said and hint in said
     assert "another run" not in said.lower()
+
+
+def test_deep_flow_nesting_names_the_line_it_is_on():
+    front = "title: x\n" + "\n" * 8 + "list: " + "{a: " * 10_000 + "1" + "}" * 10_000
+    finding, = parse(f"---\n{front}\n---\nBody.\n").findings
+    assert finding.rule == "frontmatter.too-deep" and finding.line == 11
+
+
+@pytest.mark.parametrize("text", [
+    "Steps:\n" + "- " * 40 + "\nThe end.",      # a line of dashes in a post's own text
+    "[" * 40 + " brackets in words " + "]" * 40,
+])
+def test_nesting_characters_inside_a_text_are_not_nesting(text):
+    parsed = parse(render(valid_front(text={"facebook": text})))
+    assert parsed.findings == ()
+    assert parsed.data["text"]["facebook"] == text
+
+
+@pytest.mark.parametrize(("char", "name"), [("\u2028", "line separator"), ("\u2029", "paragraph separator"),
+                                            ("\x85", "next-line character")])
+def test_an_invisible_line_break_in_a_plain_value_is_named_on_its_line(char, name):
+    text = render(valid_front()).replace("title: Back-to-School", f"title: Back{char}to-School")
+    finding, = parse(text).findings
+    assert finding.line == 2
+    assert name in finding.message and f"U+{ord(char):04X}" in finding.message
+
+
+def test_a_quote_in_a_file_name_cannot_add_an_attribute_to_any_preview_page(repo, tmp_path):
+    from html.parser import HTMLParser
+
+    repo.write('content/submissions/2026-11-22-x" onmouseover="alert(1).md', render(valid_front()))
+    repo.commit("hostile name")
+    out = tmp_path / "preview"
+    assert main(["--repo", str(repo.root), "preview", "--out", str(out), "--today", "2026-11-23"],
+                stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    attributes: list[str] = []
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attributes.extend(name for name, _value in attrs)
+
+    pages = list(out.rglob("*.html"))
+    assert len(pages) >= 2  # the preview page and the site page made for it
+    for page in pages:
+        Attributes().feed(page.read_text(encoding="utf-8"))
+    assert not [name for name in attributes if name.startswith("on")]

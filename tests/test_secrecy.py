@@ -441,3 +441,13 @@ def test_error_bodies_echoing_tokens_leave_no_trace_in_the_ledger_its_history_or
     everything = "\n".join([ledgers, _history(desk, "state"), out.getvalue()])
     for token in (facebook_token, linkedin_token, x_secret, fake_x.ACCESS_TOKEN):
         assert_no_trace(everything, token)
+
+
+@pytest.mark.parametrize("value", ["55157x15", "123/../me", "urn:li:organization:5"])
+def test_a_page_or_organization_id_must_be_a_number(value):
+    env = {"LINKEDIN_ORGANIZATION_ID": value, "LINKEDIN_ACCESS_TOKEN": "token"}
+    with pytest.raises(CredentialError) as caught:
+        check_credentials(env, ["LINKEDIN_ORGANIZATION_ID", "LINKEDIN_ACCESS_TOKEN"])
+    assert caught.value.variables == ("LINKEDIN_ORGANIZATION_ID",)
+    assert "is not a number" in str(caught.value)
+    check_credentials({"LINKEDIN_ORGANIZATION_ID": "5515715\r\n"}, ["LINKEDIN_ORGANIZATION_ID"])

@@ -16,9 +16,16 @@ from pathlib import Path
 TEMPORARY_SUFFIX = ".tmp"
 
 
+LEGACY_TEMPORARY_PREFIX = ".rendition-"
+"""What renditions' temporary files were called before they were named ``.NAME.XXXX.tmp``."""
+
+
 def is_temporary_name(name: str) -> bool:
-    """True for the name of a temporary sibling an atomic write makes: ``.NAME[.XXXXXXXX].tmp``."""
-    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX) and len(name) > 1 + len(TEMPORARY_SUFFIX)
+    """True for the name of a temporary sibling an atomic write makes: ``.NAME[.XXXXXXXX].tmp``
+    (or, in repositories a killed run of an older postdesk left them in, ``.rendition-XXXX.jpg``)."""
+    return name.startswith(".") and (
+        (name.endswith(TEMPORARY_SUFFIX) and len(name) > 1 + len(TEMPORARY_SUFFIX))
+        or (name.startswith(LEGACY_TEMPORARY_PREFIX) and len(name) > len(LEGACY_TEMPORARY_PREFIX)))
 
 
 def temporary_sibling(file: Path) -> tuple[int, Path]:

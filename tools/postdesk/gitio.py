@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RepositoryError
+from .files import is_temporary_name
 
 
 @functools.cache
@@ -176,6 +177,59 @@ def read_file_at(root: Path, revision: str, path: str) -> str | None:
             return None
 
 
+def earlier_blobs(root: Path, since: str, under: str) -> list[tuple[str, str, bytes]]:
+    """Every version of a file under ``under`` that a commit in ``since..HEAD`` wrote and that is
+    not the version HEAD has: ``(commit, path, bytes)``, oldest first.
+
+    A pull request's later commit can replace a photo, but a merge keeps every commit, so the
+    first version stays in the repository's history: the check has to look at all of them.
+    """
+    git = _git_module()
+    with open_repo(root) as repo:
+        _verify_revision(git, repo, since)
+        try:
+            log = repo.git.log("--format=%x00%H", "--raw", "--no-renames", "--no-abbrev", "-z",
+                               f"{since}..HEAD", "--", under)
+        except git.GitCommandError as exc:
+            raise RepositoryError(f"git log failed: {exc.stderr.strip() or exc}") from None
+        current = {path: blob for path, blob in _tree_blobs(repo, under)}
+        found: list[tuple[str, str, bytes]] = []
+        seen: set[str] = set()
+        for commit, path, blob in _raw_entries(log):
+            if blob in seen or blob == "0" * 40 or current.get(path) == blob:
+                continue
+            seen.add(blob)
+            found.append((commit, path, repo.odb.stream(bytes.fromhex(blob)).read()))
+        return list(reversed(found))
+
+
+def _tree_blobs(repo: Any, under: str) -> list[tuple[str, str]]:
+    out = repo.git.ls_tree("-r", "-z", "HEAD", "--", under)
+    entries = []
+    for line in filter(None, out.split("\0")):
+        meta, path = line.split("\t", 1)
+        entries.append((path, meta.split()[2]))
+    return entries
+
+
+def _raw_entries(log: str) -> list[tuple[str, str, str]]:
+    """(commit, path, new blob) from ``git log --raw -z --format=%x00%H`` output, newest first."""
+    entries: list[tuple[str, str, str]] = []
+    fields = log.split("\0")
+    commit, index = "", 0
+    while index < len(fields):
+        field = fields[index].strip("\n")
+        if len(field) == 40 and all(c in "0123456789abcdef" for c in field):
+            commit, index = field, index + 1
+        elif field.startswith(":"):
+            new_blob = field.split()[3]
+            entries.append((commit, fields[index + 1], new_blob))
+            index += 2
+        else:
+            index += 1
+    return entries
+
+
 def committed_versions(root: Path, path: str) -> list[tuple[str, str | None]]:
     """Every committed version of ``path`` on the current branch, oldest first: ``(commit, text)``,
     text None where that commit deleted it. Empty when git never saw the file."""
@@ -194,7 +248,9 @@ def committed_versions(root: Path, path: str) -> list[tuple[str, str | None]]:
         return versions
 
 
-TEMPORARY_FILES = ":(exclude,glob)**/.*.tmp"
+HIDDEN_FILES = ":(exclude,glob)**/.*"
+"""Hidden files are never staged from the folders postdesk writes: every temporary file is
+hidden (``.NAME.XXXX.tmp``), and nothing postdesk publishes is."""
 """A pathspec that leaves out every temporary sibling of an atomic write (see :mod:`postdesk.files`)."""
 
 
@@ -203,9 +259,9 @@ def stage_folders(repo: Any, folders: list[str]) -> None:
     temporary file git tracks (an older postdesk committed what a killed run left behind)."""
     if not folders:
         return
-    repo.git.add("-A", "--", *folders, TEMPORARY_FILES)
-    tracked = repo.git.ls_files("-z", "--cached", "--", *[f":(glob){folder}/**/.*.tmp" for folder in folders])
-    names = [name for name in tracked.split("\0") if name]
+    repo.git.add("-A", "--", *folders, HIDDEN_FILES)
+    tracked = repo.git.ls_files("-z", "--cached", "--", *[f":(glob){folder}/**/.*" for folder in folders])
+    names = [name for name in tracked.split("\0") if name and is_temporary_name(name.rsplit("/", 1)[-1])]
     if names:
         repo.git.rm("--cached", "-q", "--ignore-unmatch", "--", *names)
 

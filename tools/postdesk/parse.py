@@ -46,6 +46,10 @@ MAX_FILE_BYTES = 1_000_000
 """A submission is a few kilobytes; anything near a megabyte is a mistake or an attack."""
 MAX_FRONT_MATTER_BYTES = 64_000
 MAX_NESTING = 32
+MAX_RAW_NESTING = 1_000
+"""Bound on nesting counted in the raw text before libyaml composes it: libyaml recurses in C
+once per level and some versions crash at ~25,000 levels; 1,000 is safe for every version and
+far above any text (a line of forty '- ' in a post's text must not be refused)."""
 """Version 1 nests three levels deep; 32 leaves room and keeps libyaml far from its crash depth."""
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -162,13 +166,16 @@ def parse_submission_bytes(raw: bytes, path: str) -> ParsedFile:
 
 def load_front_matter(front: str, *, first_line: int = 1) -> tuple[dict[str, object], dict[str, int]]:
     """YAML text -> (plain data, line of each dotted key path). Raises ``_Refused``."""
-    depth = _flow_depth(front)
-    if depth > MAX_NESTING:
-        raise _Refused("frontmatter.too-deep", f"The front matter nests brackets {depth} levels deep.",
-                       "Write each field on its own line; version 1 needs at most three levels.", first_line)
+    # The raw text is scanned with a generous bound (it cannot tell a bracket in a quoted text
+    # from one that nests); what composes is then held to MAX_NESTING by _plain.
+    depth, deepest_line = _flow_depth(front)
+    if depth > MAX_RAW_NESTING:
+        raise _Refused("frontmatter.too-deep", f"The front matter nests brackets {depth:,} levels deep.",
+                       "Write each field on its own line; version 1 needs at most three levels.",
+                       first_line + deepest_line)
     depth, deepest_line = _block_depth(front)
-    if depth > MAX_NESTING:
-        raise _Refused("frontmatter.too-deep", f"The front matter nests lists or fields {depth} levels deep.",
+    if depth > MAX_RAW_NESTING:
+        raise _Refused("frontmatter.too-deep", f"The front matter nests lists or fields {depth:,} levels deep.",
                        "Write each field on its own line; version 1 needs at most three levels.",
                        first_line + deepest_line)
     line_of = _line_counter(front, first_line)
@@ -178,7 +185,12 @@ def load_front_matter(front: str, *, first_line: int = 1) -> tuple[dict[str, obj
         mark = exc.problem_mark or exc.context_mark
         line = line_of(mark) if mark else first_line
         problem = (exc.problem or exc.context or "invalid YAML").rstrip(".")
-        message, hint = _syntax_words(problem, _source_line(front, line - first_line))
+        hidden = _breaking_yaml_only_break(front, mark.index if mark else len(front))
+        if hidden is not None:  # libyaml broke the line there: that is where the person must look
+            line = first_line + front.count("\n", 0, hidden)
+            message, hint = _syntax_words(problem, front[hidden])
+        else:
+            message, hint = _syntax_words(problem, _source_line(front, line - first_line))
         raise _Refused("frontmatter.yaml-syntax", message, hint, line) from None
     except yaml.YAMLError as exc:
         raise _Refused("frontmatter.yaml-syntax", f"The front matter is not valid YAML: {exc}.",
@@ -273,6 +285,11 @@ def _syntax_words(problem: str, source: str) -> tuple[str, str]:
     if "\t" in indent or "tab" in problem:
         return ("This line is indented with a tab.", "Indent with spaces, not tabs.")
     message = f"The front matter is not valid YAML: {problem}."
+    hidden = next((brk for brk in _YAML_ONLY_BREAKS if brk in source), None)
+    if hidden is not None:
+        name = _BREAK_NAMES[hidden]
+        return (f"This line contains an invisible {name} (U+{ord(hidden):04X}), which YAML reads as a new line.",
+                "Delete it: most editors do not show it, so retype the words on either side of it.")
     if any(quote in source for quote in _CURLY_QUOTES):
         return (message, "This line has curly quotes (\u201c \u201d or \u2018 \u2019), which YAML reads as "
                          "ordinary letters. Type straight quotes (\") around the whole value instead.")
@@ -281,6 +298,26 @@ def _syntax_words(problem: str, source: str) -> tuple[str, str]:
     if "could not find expected ':'" in problem:
         return message, "Each field needs 'name: value'; check for a missing colon or a stray line."
     return message, "Check the indentation and quotes on this line and the one before it."
+
+
+def _breaking_yaml_only_break(text: str, error_at: int) -> int | None:
+    """Where a U+2028, U+2029 or U+0085 caused this syntax error (None when none did).
+
+    The document is composed again with them read as spaces (same length, same positions): if
+    the error then goes away or moves, the last one before the error is the cause.
+    """
+    found = max(text.rfind(brk, 0, error_at + 1) for brk in _YAML_ONLY_BREAKS)
+    if found < 0:
+        return None
+    spaced = text.translate({ord(brk): " " for brk in _YAML_ONLY_BREAKS})
+    try:
+        yaml.compose(spaced, Loader=_Loader)
+    except yaml.MarkedYAMLError as again:
+        mark = again.problem_mark or again.context_mark
+        return None if mark is not None and mark.index == error_at else found
+    except yaml.YAMLError:
+        return None
+    return found
 
 
 def _source_line(text: str, index: int) -> str:
@@ -306,29 +343,30 @@ def _line_counter(text: str, first_line: int) -> _LineOf:
 
 
 _YAML_ONLY_BREAKS = ("\u2028", "\u2029", "\x85")
+_BREAK_NAMES = {"\u2028": "line separator", "\u2029": "paragraph separator", "\x85": "next-line character"}
 
 
 def _block_depth(text: str) -> tuple[int, int]:
     """(deepest block nesting, 0-based line where it is reached), before libyaml sees the text.
 
     libyaml's composer recurses in C once per level, so ~25,000 nested ``- `` items in 50 KB
-    crash some versions with a segmentation fault. Nesting is counted from indentation (a
-    stack of deeper indents) plus the compact indicators a line starts with (``- - - x``).
-    Lines of a multi-line value count too: this errs towards refusing, far above any real form.
+    crash some versions with a segmentation fault. A line's nesting is its parent's (the
+    nearest line above it indented less) plus one, plus the compact indicators it starts with
+    (``- - - x``), so levels carried over several lines add up. Lines of a multi-line value
+    count too: this errs towards refusing, and the bound is far above any real text.
     """
-    stack: list[int] = []
+    stack: list[tuple[int, int]] = []  # (indent, nesting) of the lines that can still be parents
     deepest = deepest_line = 0
     for number, line in enumerate(text.split("\n")):
         content = line.lstrip(" ")
         if not content or content.startswith("#"):
             continue
         indent = len(line) - len(content)
-        while stack and stack[-1] > indent:
+        while stack and stack[-1][0] >= indent:
             stack.pop()
-        if not stack or stack[-1] < indent:
-            stack.append(indent)
         compact = _COMPACT_INDICATORS.match(content)
-        depth = len(stack) + (len(_INDICATOR.findall(compact.group())) if compact else 0)
+        depth = (stack[-1][1] if stack else 0) + 1 + (len(_INDICATOR.findall(compact.group())) if compact else 0)
+        stack.append((indent, depth))
         if depth > deepest:
             deepest, deepest_line = depth, number
     return deepest, deepest_line
@@ -338,19 +376,23 @@ _COMPACT_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
 _INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
 
 
-def _flow_depth(text: str) -> int:
-    """Deepest bracket nesting, counted crudely (quotes ignored: errs towards refusing)."""
+def _flow_depth(text: str) -> tuple[int, int]:
+    """(deepest bracket nesting, 0-based line where it is reached), counted crudely: brackets in
+    quotes count too, which errs towards refusing, far above any real text."""
     openers = text.count("[") + text.count("{")
-    if openers <= MAX_NESTING:  # cannot nest deeper than it opens: skip the scan (the usual case)
-        return openers
-    depth = deepest = 0
+    if openers <= MAX_RAW_NESTING:  # cannot nest deeper than it opens: skip the scan (the usual case)
+        return openers, 0
+    depth = deepest = deepest_line = line = 0
     for char in text:
         if char in "[{":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > deepest:
+                deepest, deepest_line = depth, line
         elif char in "]}":
             depth = max(0, depth - 1)
-    return deepest
+        elif char == "\n":
+            line += 1
+    return deepest, deepest_line
 
 
 def _failed(path: str, rule: str, message: str, hint: str, *, line: int = 0, column: int = 0) -> ParsedFile:

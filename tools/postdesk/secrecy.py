@@ -127,6 +127,14 @@ def read_credential(env: Mapping[str, str], name: str) -> str:
     return raw.strip(_AROUND)
 
 
+def _id_problem(name: str, value: str) -> str:
+    """A Page or organization id (``*_ID``) is a number: anything else would address another URL."""
+    value = value.strip(_AROUND)
+    if name.endswith("_ID") and value and not (value.isascii() and value.isdigit()):
+        return "is not a number (an id is digits only, as the network shows it)"
+    return ""
+
+
 def credential_hint(names: Iterable[str]) -> str:
     """How to fix refused credentials, naming their variables (never their values)."""
     listed = ", ".join(names)
@@ -137,7 +145,8 @@ def credential_hint(names: Iterable[str]) -> str:
 
 def check_credentials(env: Mapping[str, str], names: Iterable[str]) -> None:
     """Raise one CredentialError naming every variable of ``names`` that cannot be a credential."""
-    problems = {name: problem for name in dict.fromkeys(names) if (problem := credential_problem(env.get(name) or ""))}
+    problems = {name: problem for name in dict.fromkeys(names)
+                if (problem := credential_problem(env.get(name) or "") or _id_problem(name, env.get(name) or ""))}
     if not problems:
         return
     lines = [f"{name} {problem}" for name, problem in problems.items()]
