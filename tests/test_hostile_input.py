@@ -282,3 +282,29 @@ def test_a_quote_in_a_file_name_cannot_add_an_attribute_to_any_preview_page(repo
     for page in pages:
         Attributes().feed(page.read_text(encoding="utf-8"))
     assert not [name for name in attributes if name.startswith("on")]
+
+
+def test_a_photo_replaced_later_in_the_pull_request_is_checked_in_every_version(repo):
+    """check sees the branch's last state; a merge brings every commit, the GPS original too."""
+    from PIL import Image
+
+    repo.git.git.checkout("-b", "suggest")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (38.0, 34.0, 36.0)}  # a GPS block
+    photo = repo.root / "content/media/2026-11-20-backpacks.jpg"
+    Image.new("RGB", (640, 480), (40, 120, 200)).save(photo, exif=exif)
+    repo.submission()
+    first = repo.commit("add the photo, straight from the phone")
+    Image.new("RGB", (640, 480), (40, 120, 200)).save(photo)  # the clean one, same name
+    repo.commit("replace the photo with a clean one")
+    out = io.StringIO()
+    code = main(["--repo", str(repo.root), "check", "--changed-since", "main", "--format", "json",
+                 "--today", "2026-11-23"], stdout=out, stderr=io.StringIO())
+    findings = json.loads(out.getvalue())["findings"]
+    earlier = [f for f in findings if f["rule"] == "images.earlier-version"]
+    assert code == 1 and len(earlier) == 1
+    assert earlier[0]["path"] == "content/media/2026-11-20-backpacks.jpg"
+    assert first[:10] in earlier[0]["message"] and "GPS" in earlier[0]["message"]
+    assert "Squash and merge" in earlier[0]["hint"]
+    # the photo's present version is clean: nothing else is said about it
+    assert not [f for f in findings if f["rule"] in ("images.location", "images.metadata")]

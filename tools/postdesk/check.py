@@ -194,6 +194,29 @@ def boundary_results(config: Config, ref: str) -> list[FileResult]:
     return [FileResult(finding.path, (finding,), None, checked=False) for finding in findings]
 
 
+def earlier_photo_results(config: Config, ref: str) -> list[FileResult]:
+    """One result per photo whose earlier version, added by a commit since ``ref`` and replaced
+    since, carries metadata: the pull request's history, not only its last state, reaches main."""
+    import tempfile
+
+    from .checks.images import earlier_version_findings, photo_info
+    from .gitio import earlier_blobs
+
+    results: list[FileResult] = []
+    limits = config.images
+    with tempfile.TemporaryDirectory(prefix="postdesk-history-") as scratch:
+        for number, (commit, path, data) in enumerate(earlier_blobs(config.root, ref, MEDIA_PREFIX)):
+            if len(data) > limits.max_bytes:
+                continue  # too big to be a photo at all: the boundary and size rules speak for the file
+            copy = Path(scratch) / f"{number}{Path(path).suffix}"
+            copy.write_bytes(data)
+            info = photo_info(copy, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+            findings = tuple(earlier_version_findings(path, commit, info))
+            if findings:
+                results.append(FileResult(path, findings, None, checked=False))
+    return results
+
+
 def with_results(report: CheckReport, extra: Sequence[FileResult]) -> CheckReport:
     """``report`` with ``extra`` results merged in, in path order (one result per path)."""
     by_path: dict[str, FileResult] = {result.path: result for result in report.files}

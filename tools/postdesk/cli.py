@@ -249,10 +249,13 @@ def _selection(args: argparse.Namespace):  # noqa: ANN202 - (Config, paths), imp
 
 
 def _boundary(config, args: argparse.Namespace) -> list:  # noqa: ANN001 - Config, imported lazily
-    """With --changed-since, every change outside what a submission may touch (a pull request's guard)."""
-    from .check import boundary_results
+    """With --changed-since, every change outside what a submission may touch, and every earlier
+    version of a photo that is not clean (a pull request's guard on its whole history)."""
+    from .check import boundary_results, earlier_photo_results
 
-    return boundary_results(config, args.changed_since) if args.changed_since else []
+    if not args.changed_since:
+        return []
+    return [*boundary_results(config, args.changed_since), *earlier_photo_results(config, args.changed_since)]
 
 
 def _approved_names(config, args: argparse.Namespace) -> frozenset[str]:  # noqa: ANN001 - Config, imported lazily

@@ -46,8 +46,9 @@ def _summary_line(report: CheckReport) -> str:
     noun = "submission" if files == 1 else "submissions"
     outside = sum(not result.checked for result in report.files)
     if outside:
-        return (f"{files} {noun} checked, and {outside} change{'s' if outside != 1 else ''} outside "
-                f"content/submissions/ and content/media/: {report.errors} error{'s' if report.errors != 1 else ''}, "
+        return (f"{files} {noun} checked, and {outside} other change{'s' if outside != 1 else ''} "
+                f"(outside the submissions, or a photo's earlier version): "
+                f"{report.errors} error{'s' if report.errors != 1 else ''}, "
                 f"{report.warnings} warning{'s' if report.warnings != 1 else ''}.")
     if not files:
         return "No submissions to check."

@@ -114,6 +114,22 @@ def _metadata_findings(ctx: CheckContext, number: int, file: str, info: ImageInf
                       f"photo again as sRGB; {again}.", line=line)
 
 
+def earlier_version_findings(path: str, commit: str, info: ImageInfo) -> Iterator[Finding]:
+    """Findings for a version of a photo that a commit of the pull request added and a later one
+    replaced: a merge keeps every commit, so that version would stay in the repository's history."""
+    what = (f"where it was taken ({_listed(info.location)})" if info.location
+            else f"metadata ({_listed(tuple(map(_plain, info.metadata)))})" if info.metadata
+            else info.colour_profile)
+    if not what:
+        return
+    yield Finding(path, "images.earlier-version",
+                  f"An earlier version of this photo, added in commit {commit[:10]} of this pull request and "
+                  f"replaced since, carries {what}. Merging keeps every commit, so it would stay in the "
+                  "repository's history.",
+                  "Ask the communications team to use \"Squash and merge\" for this pull request (only the clean "
+                  "photo is kept), or close it and open a new pull request with only the clean photo.")
+
+
 _PLAIN_KINDS = {"EXIF": "EXIF camera details", "IPTC": "IPTC captions", "comment": "a comment",
                 "PNG text": "PNG text", "thumbnail": "a thumbnail", "extra images": "extra pictures",
                 "trailing data": "data after the picture, such as a motion-photo video"}
