@@ -258,3 +258,36 @@ def test_the_app_key_is_read_only_by_jobs_with_an_environment_limited_to_main():
         for name, job in workflow.get("jobs", {}).items():
             if "POSTDESK_APP_PRIVATE_KEY" in yaml.safe_dump(job):
                 assert job.get("environment") in ("publishing-bot", "social-accounts"), f"{path.name}:{name}"
+
+
+def _step_script(workflow_name: str, job: str, step_name: str) -> str:
+    workflow, _text = _workflow(workflow_name)
+    step, = (s for s in workflow["jobs"][job]["steps"] if s.get("name") == step_name)
+    return step["run"]
+
+
+@pytest.mark.parametrize(("workflow_name", "job", "step_name", "first", "then"), [
+    ("publish.yml", "approve", "Approve, schedule and push", "approve", "schedule"),
+    ("post.yml", "post", "Post what is due and push the ledger", "post", "schedule"),
+])
+@pytest.mark.parametrize(("first_exit", "then_runs", "job_exit"), [(0, True, 0), (1, True, 1), (2, False, 2)])
+def test_one_refused_item_does_not_stop_the_next_stage(tmp_path, workflow_name, job, step_name, first, then,
+                                                       first_exit, then_runs, job_exit):
+    """The step's own shell script, run as GitHub runs it (bash -e), with postdesk and git stood in for."""
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    (bin_dir / "postdesk").write_text(f'#!/bin/sh\necho "$1" >> {calls}\n[ "$1" = "{first}" ] && exit {first_exit}\n'
+                                      "exit 0\n")
+    (bin_dir / "git").write_text("#!/bin/sh\nexit 0\n")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    script = _step_script(workflow_name, job, step_name)
+    result = subprocess.run(["bash", "-e", "-c", script], env={"PATH": f"{bin_dir}:/usr/bin:/bin", "DRY_RUN": ""},
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == job_exit, result.stderr
+    assert calls.read_text().split() == ([first, then] if then_runs else [first])
+    # and the site is rebuilt from main whatever that job's outcome, unless the run was cancelled
+    assert _workflow(workflow_name)[0]["jobs"]["site"]["if"] == "${{ !cancelled() }}"
