@@ -205,4 +205,7 @@ def test_the_team_reads_the_digest_in_a_browser_must_hide_first_and_no_script_ru
         assert must_hide.locator("a").get_attribute("href").startswith("https://www.linkedin.com/")
         assert "<img src=x" in page.locator("article.needs-reply blockquote").inner_text()  # shown as text
         assert page.evaluate("typeof window.pwned") == "undefined"
+        phone = browser.new_page(viewport={"width": 390, "height": 800})
+        phone.goto((tmp_path / "d" / "digest.html").as_uri())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
         browser.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,7 @@ from postdesk.site import MANIFEST, build_public_site, build_site, public_items,
 
 from .conftest import TODAY, seal_by_hand
 from .test_approve import merge_examples
+from .test_preview import CHROMIUM, launch
 
 
 class _Meta(HTMLParser):
@@ -259,3 +261,55 @@ def test_every_public_page_refuses_scripts_by_content_security_policy(repo, tmp_
         head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
         assert 'http-equiv="Content-Security-Policy"' in head and "script-src 'none'" in head, page.name
         assert "<script" not in page.read_text(encoding="utf-8"), page.name
+
+
+def _editorial_with_ledgers(repo, tmp_path):
+    """Food bank: posted on both its networks. Caseworker of the year: out on X, failed on Facebook,
+    LinkedIn still to come. Two slots this week, one of them today."""
+    approved_repo(repo)
+    ledger = repo.root / "state/ledger"
+    ledger.mkdir(parents=True, exist_ok=True)
+    posted = {"state": "posted", "url": "https://www.facebook.com/1"}
+    (ledger / "2026-11-16-food-bank-partnership.json").write_text(json.dumps(
+        {"channels": {"facebook": posted, "linkedin": {**posted, "url": "https://www.linkedin.com/feed/1"}}}))
+    (ledger / "2026-11-12-caseworker-of-the-year.json").write_text(json.dumps(
+        {"channels": {"x": {"state": "posted", "url": "https://x.com/agency/status/2"},
+                      "facebook": {"state": "failed", "reason": "Facebook refused the post: (#100) bad photo"}}}))
+    (repo.root / "state/queue.json").write_text(json.dumps({"slots": [
+        {"item": "2026-11-12-caseworker-of-the-year", "channel": "linkedin", "at": "2026-11-30T09:00:00-06:00",
+         "deadline": None, "pinned": False, "at_risk": False},
+        {"item": "2026-11-20-backpack-drive", "channel": "x", "at": "2026-12-02T10:30:00-06:00",
+         "deadline": "2030-08-08", "pinned": True, "at_risk": False}], "unplaced": []}), encoding="utf-8")
+    return build_editorial(repo.config, output=tmp_path / "editorial", today=dt.date(2026, 11, 30))
+
+
+def test_the_editorial_page_reads_the_ledger(repo, tmp_path):
+    page = _editorial_with_ledgers(repo, tmp_path).read_text(encoding="utf-8")
+    backlog = page.split('id="backlog"', 1)[1].split("</section>", 1)[0]
+    assert "Mid-Missouri Food Bank" not in backlog  # out on every network it asked for: no longer saved for later
+    assert "Caseworker of the Year" in backlog
+    assert re.search(r"Facebook: <span[^>]*>failed</span>, X: <span[^>]*>posted</span>, "
+                     r"LinkedIn: <span[^>]*>scheduled</span>", backlog)
+    week = page.split('id="week"', 1)[1].split('id="queue"', 1)[0]
+    days = re.findall(r'<time datetime="([\d-]+)">', week)
+    assert days == [f"2026-{d}" for d in ("11-30", "12-01", "12-02", "12-03", "12-04", "12-05", "12-06")]
+    monday, _tuesday, wednesday = week.split("<section")[1:4]
+    assert 'class="today"' in monday and "09:00 LinkedIn" in monday
+    assert "10:30 X" in wednesday and "Backpack" in wednesday
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package chromium; .ci/run installs it)")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_editorial_page_fits_the_screen(repo, tmp_path, width):
+    from playwright.sync_api import sync_playwright
+
+    page_file = _editorial_with_ledgers(repo, tmp_path)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(page_file.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        columns = page.evaluate("getComputedStyle(document.querySelector('.week'))"
+                                ".gridTemplateColumns.split(' ').length")
+        assert columns == (7 if width == 1280 else 1)
+        browser.close()

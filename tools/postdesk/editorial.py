@@ -6,9 +6,11 @@ it names offices and shows what is not yet public.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from typing import Any
 from .approvals import approval_time
 from .approved import approved_files, read_item
 from .config import Config
+from .ledger import POSTED, ItemLedger
+from .model import CHANNEL_LABELS
 from .schedule import QUEUE_FILE
 
 SUMMARY_CACHE = ".cache/postdesk-editorial.json"
@@ -30,6 +34,7 @@ class ItemSummary:
     category: str
     has_deadline: bool
     approved: dt.date | None
+    channels: tuple[str, ...] = ()
 
 
 def item_summaries(config: Config) -> dict[str, ItemSummary]:
@@ -50,17 +55,18 @@ def item_summaries(config: Config) -> dict[str, ItemSummary]:
     for file in approved_files(config)[0]:
         stat = file.stat()
         entry = cached.get(file.stem)
-        if not (isinstance(entry, list) and len(entry) == 7 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
+        if not (isinstance(entry, list) and len(entry) == 8 and entry[:2] == [stat.st_mtime_ns, stat.st_size]):
             sub = read_item(config, file)[0]
             if sub is None:
                 continue
             approved_at = approval_time(config, file.stem)
             approved = approved_at.date() if approved_at else None
             entry = [stat.st_mtime_ns, stat.st_size, sub.title, sub.office, sub.category, sub.deadline is not None,
-                     approved.isoformat() if approved else None]
+                     approved.isoformat() if approved else None, list(sub.channels)]
         fresh[file.stem] = entry
         summaries[file.stem] = ItemSummary(str(entry[2]), str(entry[3]), str(entry[4]), bool(entry[5]),
-                                           dt.date.fromisoformat(entry[6]) if entry[6] else None)
+                                           dt.date.fromisoformat(entry[6]) if entry[6] else None,
+                                           tuple(str(channel) for channel in entry[7]))
     if fresh != cached:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps(fresh), encoding="utf-8")
@@ -75,6 +81,40 @@ class BacklogEntry:
     category: str
     approved: dt.date | None
     age_days: int | None
+    states: tuple[tuple[str, str], ...] = ()
+    """(network label, ledger state) for each network the item asked for."""
+
+
+def network_states(sub: ItemSummary, ledger: ItemLedger | None) -> tuple[tuple[str, str], ...]:
+    """Each requested network's state in the item's ledger ("scheduled" when nothing was sent yet)."""
+    return tuple((CHANNEL_LABELS.get(channel, channel), ledger.entry(channel).state if ledger else "scheduled")
+                 for channel in sub.channels)
+
+
+def saved_for_later(subs: Mapping[str, ItemSummary], ledgers: Mapping[str, ItemLedger],
+                    today: dt.date) -> list[BacklogEntry]:
+    """Items without a last day that are not yet out on every network they asked for, oldest first.
+
+    The ledger decides: an item posted everywhere has left the backlog, one posted on some
+    networks shows which.
+    """
+    backlog = []
+    for item, sub in subs.items():
+        if sub.has_deadline:
+            continue
+        states = network_states(sub, ledgers.get(item))
+        if states and all(state == POSTED for _label, state in states):
+            continue
+        backlog.append(dataclasses.replace(_backlog_entry(item, sub, today), states=states))
+    backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
+    return backlog
+
+
+def week_grid(days: Mapping[str, list[dict[str, Any]]], today: dt.date, *,
+              length: int = 7) -> list[tuple[dt.date, list[dict[str, Any]]]]:
+    """The coming ``length`` days from ``today``, each with its slots in time order (a calendar's week view)."""
+    return [(day, sorted(days.get(day.isoformat(), []), key=lambda slot: slot["at"]))
+            for day in (today + dt.timedelta(days=offset) for offset in range(length))]
 
 
 def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
@@ -84,7 +124,7 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     subs = item_summaries(config)
     queue = _load_queue(config)
     days: dict[str, list[dict[str, Any]]] = {}
-    from .ledger import NEEDS_A_PERSON, ItemLedger, readable_ledgers
+    from .ledger import NEEDS_A_PERSON, readable_ledgers
 
     readable, damaged = readable_ledgers(config)
     ledgers = {ledger.item: ledger for ledger in readable}
@@ -98,9 +138,7 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
                                          "title": subs[slot["item"]].title if slot["item"] in subs
                                          else slot.get("title", slot["item"])})
     scheduled_items = {slot["item"] for slot in queue.get("slots", [])}
-    backlog = [_backlog_entry(item, sub, today) for item, sub in subs.items()
-               if not sub.has_deadline]
-    backlog.sort(key=lambda b: (-(b.age_days or 0), b.item))
+    backlog = saved_for_later(subs, ledgers, today)
     from .monitor import performance
     from .schedule import is_waiting
 
@@ -119,6 +157,7 @@ def build_editorial(config: Config, *, output: Path, today: dt.date) -> Path:
     html = env.get_template("editorial.html").render(
         attention=attention,
         agency=config.agency.name, today=today, days=sorted(days.items()), backlog=backlog, at_risk=at_risk,
+        week=week_grid(days, today), labels=CHANNEL_LABELS,
         waiting=waiting,
         by_office=Counter(sub.office for sub in subs.values()).most_common(),
         by_category=Counter(sub.category for sub in subs.values()).most_common(),

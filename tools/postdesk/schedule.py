@@ -424,8 +424,9 @@ def render_table(plan: Plan, items: Iterable[QueueItem], tz: ZoneInfo, *, now: d
     titles = {item.id: item.title for item in items}
     local_now = _utc(now, "now").astimezone(tz)
     this_year = local_now.year
+    waiting = sum(is_waiting(reason) for _item, _channel, reason in plan.unplaced)
     lines = [f"Posting schedule as of {_when(local_now, year=True)} ({tz.key}): {len(plan.slots)} posts, "
-             f"{len(plan.at_risk)} at risk, {len(plan.unplaced)} not placed"]
+             f"{len(plan.at_risk)} at risk, {waiting} waiting, {len(plan.unplaced) - waiting} not placed"]
     if plan.slots:
         rows = [("When", "Network", "Title", "Deadline", "Flags")]
         for slot in plan.slots:
@@ -449,10 +450,16 @@ def render_table(plan: Plan, items: Iterable[QueueItem], tz: ZoneInfo, *, now: d
             deadline = _day_label(slot.deadline, year=True) if slot.deadline else "-"
             lines.append(f"  {_label(slot.channel)}: {titles.get(slot.item) or slot.item} ({slot.item}) "
                          f"at {_when(slot.at.astimezone(tz), year=True)}, deadline {deadline}")
-    if plan.unplaced:
-        lines += ["", f"NOT PLACED ({len(plan.unplaced)}):"]
-        for item, channel, reason in plan.unplaced:
-            lines.append(f"  {_label(channel)}: {titles.get(item) or item} ({item}): {reason}")
+    waiting_entries = [entry for entry in plan.unplaced if is_waiting(entry[2])]
+    stuck = [entry for entry in plan.unplaced if not is_waiting(entry[2])]
+    if waiting_entries:  # not due yet: its embargo lies beyond the horizon, nothing to do
+        lines += ["", f"Waiting ({len(waiting_entries)}): saved for later, not due within the schedule yet."]
+        lines += [f"  {_label(channel)}: {titles.get(item) or item} ({item}): {reason}"
+                  for item, channel, reason in waiting_entries]
+    if stuck:
+        lines += ["", f"NOT PLACED ({len(stuck)}): no free slot could be found; a person decides."]
+        lines += [f"  {_label(channel)}: {titles.get(item) or item} ({item}): {reason}"
+                  for item, channel, reason in stuck]
     return "\n".join(lines) + "\n"
 
 
