@@ -91,7 +91,10 @@ def main() -> None:
     shutil.rmtree(PREVIEW, ignore_errors=True)
     shutil.rmtree(DIGEST, ignore_errors=True)
     DEMO.mkdir(parents=True)
-    shutil.copy(ROOT / "postdesk.toml", DEMO / "postdesk.toml")
+    # The examples' calendar runs from review on 2026-11-23 to posting in 2030, further ahead than
+    # the two years a real check allows (dates.out-of-range), so the demo widens the window.
+    settings = (ROOT / "postdesk.toml").read_text(encoding="utf-8")
+    (DEMO / "postdesk.toml").write_text(settings + "\n[dates]\nmax_days_ahead = 1500\n", encoding="utf-8")
     shutil.copy(ROOT / ".gitignore", DEMO / ".gitignore")
     shutil.copytree(ROOT / "theme", DEMO / "theme")
     shutil.copytree(ROOT / "examples" / "content", DEMO / "content")

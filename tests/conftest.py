@@ -22,6 +22,18 @@ from postdesk.fakes.x import FakeX
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples" / "content"
 TODAY = dt.date(2026, 11, 23)
+FIXTURE_DATES = """
+# The fixtures' calendar runs from review on 2026-11-23 to posting in August 2030, further
+# ahead than the two years a real check allows (dates.out-of-range).
+[dates]
+max_days_ahead = 1500
+"""
+"""Added to every test repository's postdesk.toml; ``settings()`` keeps it when a test writes its own."""
+
+
+def settings(text: str) -> str:
+    """The text of a test's own postdesk.toml, with the fixtures' date window."""
+    return text + FIXTURE_DATES
 
 
 def valid_front(**changes: Any) -> dict[str, Any]:
@@ -99,7 +111,8 @@ class Repo:
 def make_repo(root: Path) -> Repo:
     """An empty postdesk repository at ``root`` (settings and the example photos, no submissions), committed."""
     root.mkdir(parents=True)
-    shutil.copy(PROJECT / "postdesk.toml", root / "postdesk.toml")
+    (root / "postdesk.toml").write_text(settings((PROJECT / "postdesk.toml").read_text(encoding="utf-8")),
+                                        encoding="utf-8")
     shutil.copytree(PROJECT / "theme", root / "theme")
     shutil.copytree(EXAMPLES / "media", root / "content" / "media")
     (root / "content" / "submissions").mkdir()

@@ -229,7 +229,8 @@ def test_symlinked_submission_is_a_finding(repo, tmp_path):
 
 def test_console_script_runs_in_a_subprocess(example_repo):
     result = subprocess.run([sys.executable, "-m", "postdesk", "check", "--today", "2026-11-23"],
-                            cwd=example_repo.root, capture_output=True, text=True, check=False)
+                            cwd=example_repo.root, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "tools")})
     assert result.returncode == 0, result.stderr
     assert "look good" in result.stdout
 

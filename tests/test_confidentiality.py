@@ -14,7 +14,7 @@ from postdesk.checks.confidentiality import scan_text
 from postdesk.cli import main
 from postdesk.config import ConfidentialityPolicy
 
-from .conftest import rules, valid_front
+from .conftest import rules, settings, valid_front
 
 CORPUS = Path(__file__).parent / "corpus" / "confidentiality"
 AGENCY = ConfidentialityPolicy(allowed_email_domains=("dss.mo.gov",), allowed_phones=("1-800-392-3738",))
@@ -162,10 +162,10 @@ def test_every_field_is_scanned_with_its_line(repo, check_one):
     )
     findings = [f for f in check_one(front) if f.rule.startswith("confidentiality.")]
     by_rule = {(f.rule, f.message.rsplit("(in ", 1)[-1].rstrip(")")) for f in findings}
-    assert ("confidentiality.child-identified", "the title") in by_rule
-    assert ("confidentiality.child-identified", "the hashtags") in by_rule
-    assert ("confidentiality.case-number", "the x text") in by_rule
-    title = next(f for f in findings if "the title" in f.message)
+    assert ("confidentiality.child-identified", "'Title'") in by_rule  # the form's labels, not the file's keys
+    assert ("confidentiality.child-identified", "'Hashtags'") in by_rule
+    assert ("confidentiality.case-number", "'Text for X'") in by_rule
+    title = next(f for f in findings if "(in 'Title')" in f.message)
     assert (title.line, title.column) == (2, 8)
 
 
@@ -175,7 +175,7 @@ def test_link_and_photo_file_names_are_scanned(repo, check_one):
                         images=[{"file": "media/2026-11-20-jayden-smith-adoption.jpg",
                                  "alt": "A cake with candles on a table", "people": "none"}])
     found = {f.message.rsplit("(in ", 1)[-1] for f in check_one(front) if f.rule == "confidentiality.child-identified"}
-    assert found == {"the link)", "the file name of photo 1)"}
+    assert found == {"'Link')", "the file name of photo 1)"}
 
 
 def test_body_findings_point_at_the_body_line(check_one):
@@ -194,8 +194,8 @@ def finding_line_of_body(check_one) -> int:
 
 
 def test_severity_overrides(repo, check_one):
-    (repo.root / "postdesk.toml").write_text(
-        '[confidentiality]\nseverity = { "confidentiality.ssn" = "warning", "confidentiality.email" = "off" }\n',
+    (repo.root / "postdesk.toml").write_text(settings(
+        '[confidentiality]\nseverity = { "confidentiality.ssn" = "warning", "confidentiality.email" = "off" }\n'),
         encoding="utf-8")
     findings = check_one(body="SSN 123-45-6789, mail jo@gmail.com")
     assert rules(findings) == ["confidentiality.ssn"]
@@ -205,8 +205,8 @@ def test_severity_overrides(repo, check_one):
 def test_ci_cannot_relax_the_policy_in_the_pull_request(repo):
     repo.submission(body="Reach the family at jo@gmail.com.")
     base = repo.commit("a post")
-    (repo.root / "postdesk.toml").write_text('[confidentiality]\nseverity = { "confidentiality.email" = "off" }\n',
-                                             encoding="utf-8")
+    (repo.root / "postdesk.toml").write_text(
+        settings('[confidentiality]\nseverity = { "confidentiality.email" = "off" }\n'), encoding="utf-8")
     out = io.StringIO()
     main(["--repo", str(repo.root), "check", "--today", "2026-11-23", "--format", "json"], stdout=out,
          stderr=io.StringIO())

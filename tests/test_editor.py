@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import urllib.parse
 from typing import Any
 
@@ -95,7 +98,7 @@ def test_every_schema_field_has_a_widget_with_its_name_label_hint_and_required_f
     assert widgets[("images",)]["max"] == 4
     assert widgets[("event", "date")]["format"] == "YYYY-MM-DD"
     assert widgets[("event", "time")]["format"] == "HH:mm"
-    assert widgets[("event",)]["hint"].startswith("Required when the category is event")
+    assert widgets[("event",)]["hint"].endswith("Required when the post is about an event.")
     assert widgets[("images", "release")]["hint"].endswith("Required when adults or minors can be recognised.")
     assert widgets[("body",)]["widget"] == "markdown"
 
@@ -296,7 +299,7 @@ def test_pull_request_template_has_the_checklist():
         assert f"- [ ] **{item}:**" in text
 
 
-def test_submit_a_post_url_opens_github_with_a_template_that_passes_check(repo):
+def test_submit_a_post_url_opens_github_with_the_template(repo):
     url = github_new_file_url(CONFIG)
     parsed = urllib.parse.urlsplit(url)
     assert parsed.netloc == "github.com"
@@ -305,26 +308,83 @@ def test_submit_a_post_url_opens_github_with_a_template_that_passes_check(repo):
     assert query["filename"] == ["YYYY-MM-DD-short-title.md"]
     [value] = query["value"]
     assert value == submission_template()
-    rel = "content/submissions/2026-11-23-backpack-drive.md"
-    repo.write(rel, value)
-    from postdesk.check import check_submissions
-
-    report = check_submissions(repo.config, [rel], today=TODAY)
-    assert report.findings == []
     for key in SCHEMA["properties"]:
         assert f"{key}:" in value, f"the template does not mention {key}"
+    front = yaml.safe_load(value.split("---\n")[1])
+    assert "confidentiality_confirmed" in front and front["confidentiality_confirmed"] is None  # the writer sets it
 
 
-def test_every_optional_field_in_the_template_works_when_uncommented(repo):
-    """Removing the leading '# ' from the commented example fields still gives a valid submission."""
-    text = submission_template()
+def test_the_untouched_template_fails_the_check_on_its_pull_request_branch(repo):
+    """The file exactly as the "Submit a post" link creates it, committed on a branch, checked as CI does."""
+    [value] = urllib.parse.parse_qs(urllib.parse.urlsplit(github_new_file_url(CONFIG)).query)["value"]
+    repo.git.git.checkout("-b", "jordan-patch-1")
+    rel = "content/submissions/2026-11-23-short-title.md"
+    repo.write(rel, value)
+    repo.commit("Create 2026-11-23-short-title.md")
+    result = subprocess.run([sys.executable, "-m", "postdesk", "check", "--changed-since", "main", "--today",
+                             "2026-11-23", "--format", "json"], cwd=repo.root, capture_output=True, text=True,
+                            check=False, env={**os.environ, "PYTHONPATH": str(PROJECT / "tools")})
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    found = sorted((f["rule"], f["message"]) for f in findings if f["severity"] == "error")
+    assert found == sorted([
+        ("schema.value", "'No child or family in care can be identified' must be ticked."),
+        ("template.unchanged", "Title is still the template's example text."),
+        ("template.unchanged", "Your name is still the template's example text."),
+        ("template.unchanged", "Your work e-mail is still the template's example text."),
+        ("template.unchanged", "Supervisor's name is still the template's example text."),
+        ("template.unchanged", "Supervisor's e-mail is still the template's example text."),
+        ("template.unchanged", "The post text is still the template's example text."),
+    ])
+    lines = value.splitlines()
+    for finding in findings:
+        assert finding["line"] > 0 and finding["hint"]
+        if finding["message"].startswith("Title"):
+            assert lines[finding["line"] - 1].startswith("title: ")
+            assert finding["hint"].startswith("Replace 'Title' with your own.")
+
+
+def _switched_on(text: str) -> str:
+    """The template with the '# ' removed from its commented example fields."""
     lines = []
     for line in text.splitlines():
         if re.match(r"^# (?:[a-z_]+:|  )", line) and not line.startswith("# Replace"):
             line = line[2:]
         lines.append(line)
-    text = "\n".join(lines).replace("category: announcement", "category: event") + "\n"
-    text = text.replace("media/2030-12-01-backpacks.jpg", "media/2026-11-20-backpacks.jpg")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_templates_optional_placeholders_are_flagged_too(repo):
+    rel = "content/submissions/2026-11-23-backpack-drive.md"
+    repo.write(rel, _switched_on(submission_template()).replace("YYYY-MM-DD-photo-name", "2026-11-20-backpacks"))
+    from postdesk.check import check_submissions
+
+    findings = check_submissions(repo.config, [rel], today=TODAY).findings
+    flagged = {f.message for f in findings if f.rule == "template.unchanged"}
+    assert {"Text for X is still the template's example text.",
+            "Photo 1 → Alt text is still the template's example text.",
+            "Photo 1 → Release forms is still the template's example text."} <= flagged
+    assert {f.rule for f in findings if "YYYY" in f.message} == {"schema.format"}  # dates must be written in
+
+
+def test_every_optional_field_in_the_template_works_once_filled_in(repo):
+    """Switching on every commented field and replacing the placeholders gives a valid submission."""
+    text = _switched_on(submission_template()).replace("category: announcement", "category: event")
+    for placeholder, own in [
+        ("Write a short headline here", "Back-to-School Backpack Drive in Cole County"),
+        ("Your Name", "Jordan Reyes"), ("your.name@example.gov", "jordan.reyes@example.gov"),
+        ("Supervisor Name", "Pat Lee"), ("supervisor.name@example.gov", "pat.lee@example.gov"),
+        ("date: YYYY-MM-DD", "date: 2026-12-05"), ("post_by: YYYY-MM-DD", "post_by: 2026-12-04"),
+        ("post_after: YYYY-MM-DD", "post_after: 2026-11-30"),
+        ("media/YYYY-MM-DD-photo-name.jpg", "media/2026-11-20-backpacks.jpg"),
+        ("Write a shorter version for X here.", "Fill 400 backpacks with us at Capitol Plaza on 5 December."),
+        ("Describe what the photo shows", "Volunteers stack donated backpacks on a long table"),
+        ("Write the numbers of the signed release forms here", "The signed forms are with the Cole County Office"),
+        ("confidentiality_confirmed:", "confidentiality_confirmed: true"),
+        ("Write the post here, in plain words.", "Bring school supplies to Capitol Plaza."),
+    ]:
+        assert placeholder in text, placeholder
+        text = text.replace(placeholder, own)
     rel = "content/submissions/2026-11-23-backpack-drive.md"
     repo.write(rel, text)
     from postdesk.check import check_submissions

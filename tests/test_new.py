@@ -77,8 +77,8 @@ def test_a_bad_answer_is_asked_again_with_the_reason(repo):
     assert result.findings == ()
     text = "\n".join(said)
     assert "That does not fit: What kind of post this is" in text
-    assert "That does not fit: An e-mail address such as jordan.reyes@example.gov." in text
-    assert 'That does not fit: 24-hour time in quotes, for example "10:00"' in text
+    assert "That does not fit: A work e-mail address, for example jordan.reyes@example.gov." in text
+    assert "That does not fit: When the event starts, if it has a set time. For example: 10:00" in text
     assert sum(p.startswith("Your work e-mail") for p in prompts) == 2
 
 

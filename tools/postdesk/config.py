@@ -74,6 +74,20 @@ class ImageSettings:
     """Largest photo accepted, in pixels (40 megapixels); larger headers are refused before decoding."""
 
 
+@dataclass(frozen=True)
+class DateSettings:
+    """How far from today a date in a submission may be before ``postdesk check`` calls it a mistake.
+
+    A date picker or a keyboard can turn 12/05/2026 into 1906 or 2206; such a date is an error
+    (``dates.out-of-range``), not a warning, so the pull request cannot stay green.
+    """
+
+    max_days_past: int = 365
+    """A date more than this many days before today is an error (a year by default)."""
+    max_days_ahead: int = 730
+    """A date more than this many days after today is an error (two years by default)."""
+
+
 DEFAULT_IDENTIFIER_PATTERNS: tuple[str, ...] = (
     # Anything labelled as a case, client, referral, report or court number (English and Spanish),
     # then an id with at least four digits: "FCS case 2023-55419", "referral #88213045", "expediente
@@ -300,6 +314,7 @@ class Config:
     agency: AgencySettings = field(default_factory=AgencySettings)
     channels: Mapping[str, ChannelSettings] = field(default_factory=_default_channels)
     images: ImageSettings = field(default_factory=ImageSettings)
+    dates: DateSettings = field(default_factory=DateSettings)
     confidentiality: ConfidentialityPolicy = field(default_factory=ConfidentialityPolicy)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     editor: EditorSettings = field(default_factory=EditorSettings)
@@ -384,6 +399,7 @@ def config_from_dict(raw: Mapping[str, Any], *, root: Path) -> Config:
         agency=_build(AgencySettings, raw.get("agency", {}), "agency"),
         channels=channels,
         images=_build(ImageSettings, raw.get("images", {}), "images"),
+        dates=_build(DateSettings, raw.get("dates", {}), "dates"),
         confidentiality=_build(ConfidentialityPolicy, raw.get("confidentiality", {}), "confidentiality"),
         schedule=_validate_schedule(_build(ScheduleSettings, raw.get("schedule", {}), "schedule")),
         editor=_build(EditorSettings, raw.get("editor", {}), "editor"),
@@ -475,6 +491,7 @@ def config_as_toml(config: Config) -> str:
     for name, channel in config.channels.items():
         section(f"channels.{name}", channel)
     section("images", config.images)
+    section("dates", config.dates)
     section("confidentiality", config.confidentiality)
     section("schedule", config.schedule)
     section("editor", config.editor)

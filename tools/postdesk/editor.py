@@ -459,49 +459,12 @@ def reviewers_for(config: Config, offices: list[str]) -> tuple[list[str], list[s
 
 
 def submission_template() -> str:
-    """The new-file template for GitHub's web editor: valid as it stands, every field explained.
+    """The new-file template for GitHub's web editor (:mod:`postdesk.schema.template`, where the check
+    ``template.unchanged`` reads its placeholders too): every field explained, optional ones as
+    comments, the confidentiality confirmation left for the writer."""
+    from .schema.template import submission_template as template
 
-    Optional fields are present as comments, so deleting a ``#`` is all it takes to use one.
-    """
-    schema = load_schema()
-    props = {key: _resolve(schema, node) for key, node in schema["properties"].items()}
-
-    def note(key: str) -> str:
-        return props[key].get("description", "")
-
-    return f"""---
-# Replace the example values; lines starting with # are notes (or optional fields: remove the #).
-title: Back-to-School Backpack Drive in Cole County   # {note("title")}
-category: announcement   # one of: {", ".join(props["category"]["enum"])}
-submitted_by:            # {note("submitted_by")}
-  name: Jordan Reyes
-  email: jordan.reyes@example.gov
-  office: Cole County Office
-supervisor:              # {note("supervisor")}
-  name: Pat Lee
-  email: pat.lee@example.gov
-# event:                 # {note("event")}
-#   date: 2030-12-05     # YYYY-MM-DD
-#   time: "10:00"        # optional, 24-hour, in quotes
-#   location: Capitol Plaza, Jefferson City   # optional, a public venue only
-# time_sensitive: true   # {note("time_sensitive")}
-# post_by: 2030-12-04    # {note("post_by")}
-# post_after: 2030-11-30 # {note("post_after")}
-channels: [facebook, x, linkedin]   # {note("channels")}
-# text:                  # {note("text")}
-#   x: A shorter version for X.
-# hashtags: [BackToSchool, MOKids]  # {note("hashtags")}
-# link: https://example.gov/events/backpacks   # {note("link")}
-# images:                # {note("images")}
-#   - file: media/2030-12-01-backpacks.jpg   # upload the photo to content/media/ in the same pull request
-#     alt: Volunteers stack donated backpacks on a long table   # what the photo shows
-#     people: none       # none, staff, adults or minors: who can be recognised
-#     release: Release forms 2026-114 on file   # when adults or minors can be recognised
-#     court_approved: true   # when minors can be recognised
-confidentiality_confirmed: true   # {note("confidentiality_confirmed")}
----
-Write the post here, in plain words. **Bold** and [links](https://example.gov) are fine.
-"""
+    return template()
 
 
 def github_new_file_url(config: Config, template: str | None = None) -> str:

@@ -69,7 +69,11 @@ class _Questions:
         error = next(iter(validator.iter_errors(value)), None)
         if error is None:
             return None
-        return node.get("description") or error.message
+        examples = node.get("examples")
+        example = f" For example: {examples[0]}" if examples and isinstance(examples[0], str) else ""
+        description = node.get("description", "")
+        # The schema's descriptions are written for the web editor's pickers; the terminal adds an example.
+        return f"{description}{example if example.strip(' .') not in description else ''}" or error.message
 
     def value(self, path: tuple[str, ...], *, required: bool, convert: Callable[[str], object] = str,
               prompt: str | None = None, node: Mapping[str, Any] | None = None) -> Any:

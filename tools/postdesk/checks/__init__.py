@@ -24,12 +24,12 @@ from collections.abc import Mapping
 from ..config import Config
 from ..model import Finding, Severity, Submission
 from ..parse import ParsedFile, submission_from_parsed
-from . import confidentiality, dates, filename, images, schema, text_length
+from . import confidentiality, dates, filename, images, schema, template, text_length
 from .base import Check, CheckContext
 
 ALWAYS_CHECKS: tuple[Check, ...] = (filename.check,)
 """Run on every file, even one whose front matter could not be read."""
-DOCUMENT_CHECKS: tuple[Check, ...] = (schema.check, dates.check)
+DOCUMENT_CHECKS: tuple[Check, ...] = (schema.check, dates.check, template.check)
 SUBMISSION_CHECKS: tuple[Check, ...] = (text_length.check, images.check, confidentiality.check)
 
 __all__ = ["ALWAYS_CHECKS", "DOCUMENT_CHECKS", "SUBMISSION_CHECKS", "Check", "CheckContext", "run_checks"]

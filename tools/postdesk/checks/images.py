@@ -30,6 +30,7 @@ from pathlib import Path
 from ..errors import MediaError, UnsafePathError
 from ..media import ImageInfo, MissingMediaError, inspect_image, safe_media_path
 from ..model import CHANNEL_LABELS, Finding, Severity
+from ..schema import field_label
 from .base import CheckContext
 
 _GENERIC_ALT = re.compile(r"^\s*(an? )?(image|photo|picture|pic|img|photograph|screenshot)s?\s*\d*\s*$"
@@ -47,10 +48,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                           "Remove the second entry.", Severity.WARNING, line)
         seen.add(image.file)
         if _GENERIC_ALT.search(image.alt):
+            alt = field_label(("images", number - 1, "alt"))
             yield Finding(ctx.path, "images.alt-generic",
-                          f"The alt text of photo {number} ('{image.alt}') does not describe the photo.",
-                          "Say what the photo shows, e.g. 'Volunteers stack donated backpacks on a long table'.",
-                          Severity.WARNING, alt_line)
+                          f"{alt} ('{image.alt}') does not describe the photo.",
+                          f"In '{alt}', say what the photo shows, e.g. 'Volunteers stack donated backpacks on a "
+                          "long table'.", Severity.WARNING, alt_line)
         try:
             file = safe_media_path(config.content_dir, image.file, media_dir=config.media_dir)
         except UnsafePathError as exc:
@@ -59,8 +61,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         except MissingMediaError:
             yield Finding(ctx.path, "images.missing", f"Photo {number} ({image.file}) is not in the repository.",
-                          f"Add the photo as content/{image.file} in the same pull request, "
-                          "or fix the file name (names are case-sensitive).", line=line)
+                          f"Choose the photo again in '{_file_label(number)}'. On GitHub: upload it as "
+                          f"content/{image.file} in the same pull request, or fix the file name (names are "
+                          "case-sensitive).", line=line)
             continue
         except MediaError as exc:
             yield Finding(ctx.path, "images.not-a-file", f"Photo {number} ({image.file}): {exc.message}",
@@ -91,27 +94,27 @@ def _size_findings(ctx: CheckContext, number: int, file: str, info: ImageInfo, l
 
 
 def _metadata_findings(ctx: CheckContext, number: int, file: str, info: ImageInfo, line: int) -> Iterator[Finding]:
+    # What a caseworker can do comes first; the command is for whoever helps them on a computer.
     scrub = f"postdesk scrub content/{file}"
-    again = ("then add the clean photo to the pull request under the same name (the web editor and GitHub's "
-             "upload keep a photo exactly as it is)")
+    again = f"then choose the clean copy in '{_file_label(number)}' instead"
     if info.location:
         yield Finding(ctx.path, "images.location",
                       f"Photo {number} ({file}) says where it was taken ({_listed(info.location)}), which can "
                       "reveal a home or a placement.",
-                      "Export the photo again without location (on a phone: share it with location turned off), "
-                      f"or run: {scrub}  (removes all metadata, keeps the picture); {again}.", line=line)
+                      "Save a copy of the photo without its location (on a phone: share it with location turned "
+                      f"off), {again}. Or run: {scrub}  (removes all metadata, keeps the picture).", line=line)
     elif info.metadata:
         yield Finding(ctx.path, "images.metadata",
                       f"Photo {number} ({file}) carries metadata ({_listed(tuple(map(_plain, info.metadata)))}) "
                       "that would stay in the repository's history even after approval removes it.",
-                      f"Run: {scrub}  (removes all metadata, keeps the picture), or export the photo again with "
-                      f"metadata turned off (\"Save for web\", \"Remove location and camera info\"); {again}.",
+                      "Save a copy of the photo without its camera details (\"Save for web\", \"Remove location "
+                      f"and camera info\"), {again}. Or run: {scrub}  (removes all metadata, keeps the picture).",
                       line=line)
     if info.colour_profile:
         yield Finding(ctx.path, "images.colour-profile",
                       f"Photo {number} ({file}): {info.colour_profile}.",
-                      f"Run: {scrub}  (converts the colours to standard sRGB and drops the profile), or export the "
-                      f"photo again as sRGB; {again}.", line=line)
+                      f"Save a copy of the photo in standard colours (sRGB, \"Save for web\"), {again}. Or run: "
+                      f"{scrub}  (converts the colours to sRGB and drops the profile).", line=line)
 
 
 def earlier_version_findings(path: str, commit: str, info: ImageInfo) -> Iterator[Finding]:
@@ -142,6 +145,10 @@ def _plain(kind: str) -> str:
 def _listed(names: tuple[str, ...], limit: int = 6) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _file_label(number: int) -> str:
+    return field_label(("images", number - 1, "file"))  # "Photo 2 → Photo file"
 
 
 def _joined(names: list[str]) -> str:

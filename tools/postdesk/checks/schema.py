@@ -1,9 +1,11 @@
 """Rule family ``schema``: every front matter field against the one JSON Schema.
 
 jsonschema finds *all* violations; this module turns each into a finding a staff
-member can act on: the field in words, the line of the offending key, and a hint
-built from the schema's own descriptions and examples (so the schema stays the one
-source of truth for what a field means).
+member can act on: the field by its label in the web editor's form ("Event date",
+"Photo 2 → Alt text", from the schema's titles), the line of the offending key, and a
+hint built from the schema's own descriptions and examples (so the schema stays the one
+source of truth for what a field means). Hints say what to do in the form ("Fill in
+'Your office'"), never which YAML key to type: a caseworker sees the form, not the file.
 
 Rule ids: ``schema.required``, ``schema.unknown-key``, ``schema.type``,
 ``schema.choice``, ``schema.value``, ``schema.format``, ``schema.length``,
@@ -20,12 +22,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ..model import Finding
-from ..schema import load_schema
+from ..model import CHANNEL_LABELS, Finding
+from ..schema import field_label, load_schema
 from .base import CheckContext
 
 _TYPE_NAMES = {
-    "string": "text", "boolean": "true or false", "array": "a list", "object": "a group of fields",
+    "string": "text", "boolean": "ticked or not (yes or no)", "array": "a list", "object": "a group of fields",
     "integer": "a whole number", "number": "a number", "null": "empty",
 }
 _REQUIRED = re.compile(r"^'(?P<key>.+)' is a required property$")
@@ -43,8 +45,8 @@ def _schema_findings(path: str, data: Mapping[str, Any], lines: Mapping[str, int
         return
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:  # the validators disagree: never let the stricter one's refusal pass silently
-        yield Finding(path, "schema.invalid", f"The front matter does not match the schema: {refusal}.",
-                      "See the submission format in the README.", line=1)
+        yield Finding(path, "schema.invalid", f"The form's fields do not fit together: {refusal}.",
+                      "Ask the communications team; the submission format is in the README.", line=1)
         return
     too_short = {tuple(e.absolute_path) for e in errors if e.validator == "minLength"}
     for error in errors:
@@ -60,9 +62,10 @@ def _disabled_channel_findings(ctx: CheckContext) -> Iterator[Finding]:
         for i, name in enumerate(channels):
             settings = ctx.config.channels.get(name) if isinstance(name, str) else None
             if settings is not None and not settings.enabled:
+                label = CHANNEL_LABELS.get(name, name)
                 yield Finding(ctx.path, "schema.channel-disabled",
-                              f"The agency does not post to {name} at the moment.",
-                              f"Remove {name} from channels.",
+                              f"The agency does not post to {label} at the moment.",
+                              f"Untick {label} under '{field_label(('channels',))}'.",
                               line=_line_for(ctx.parsed.lines, ["channels", i]))
 
 
@@ -144,7 +147,7 @@ def _plain_findings_for(error: Any, path: str, lines: Mapping[str, int]) -> Iter
         key = match["key"] if match else "?"
         field_schema = _property_schema([*where, key])
         yield Finding(path, "schema.required", f"{_describe([*where, key])} is missing.",
-                      _add_hint(key, field_schema), line=line or 1)
+                      _add_hint([*where, key], field_schema), line=line or 1)
     elif kind == "additionalProperties":
         known = sorted(subschema.get("properties", {}))
         for key in error.instance:
@@ -153,7 +156,8 @@ def _plain_findings_for(error: Any, path: str, lines: Mapping[str, int]) -> Iter
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = (f"Did you mean '{close[0]}'?" if close
                     else f"Allowed here: {', '.join(known)}.")
-            yield Finding(path, "schema.unknown-key", f"{_describe([*where, key])} is not a known field.", hint,
+            inside = f" (in {_describe(where)})" if where else ""
+            yield Finding(path, "schema.unknown-key", f"'{key}'{inside} is not a field of the form.", hint,
                           line=_line_for(lines, [*where, key]))
     elif kind == "type":
         expected = subschema.get("type")
@@ -169,15 +173,17 @@ def _plain_findings_for(error: Any, path: str, lines: Mapping[str, int]) -> Iter
                       f"{field} is '{error.instance}', which is not one of {', '.join(options)}.", hint, line=line)
     elif kind == "const":
         description = _property_schema(where).get("description", "")
-        yield Finding(path, "schema.value", f"{field} must be {_yaml_value(subschema['const'])}.",
-                      description or f"Set it to {_yaml_value(subschema['const'])}.", line=line)
+        wanted = "ticked" if subschema["const"] is True else _yaml_value(subschema["const"])
+        yield Finding(path, "schema.value", f"'{field}' must be {wanted}.",
+                      description or f"Set it to {wanted}.", line=line)
     elif kind == "pattern":
         yield Finding(path, "schema.format", f"{field} is not in the expected form: '{_short(error.instance)}'.",
                       _describe_expected(where), line=line)
     elif kind in ("minLength", "maxLength"):
         length = len(error.instance)
         if kind == "minLength":
-            message = f"{field} is {length} characters; it needs at least {error.validator_value}."
+            message = (f"{field} is {length} character{'s' if length != 1 else ''}; it needs at least "
+                       f"{error.validator_value}.")
             hint = _describe_expected(where)
         else:
             message = (f"{field} is {length} characters; at most {error.validator_value} "
@@ -209,16 +215,8 @@ def _line_for(lines: Mapping[str, int], where: Sequence[Any]) -> int:
 
 
 def _describe(where: Sequence[Any]) -> str:
-    """['images', 0, 'alt'] -> "'alt' of photo 1"; ['channels', 2] -> "item 3 of 'channels'"."""
-    if not where:
-        return "The front matter"
-    *parents, last = where
-    if isinstance(last, int):
-        noun = "photo" if parents and parents[-1] == "images" else "item"
-        return f"{noun.capitalize()} {last + 1} of '{'.'.join(_keys(parents))}'"
-    if parents and isinstance(parents[-1], int):
-        return f"'{last}' of {_describe(parents).lower()}"
-    return "'" + ".".join(_keys(where)) + "'"
+    """['images', 1, 'alt'] -> "Photo 2 → Alt text"; ['event', 'date'] -> "Event date" (the form's labels)."""
+    return field_label(list(where))
 
 
 def _keys(where: Sequence[Any]) -> list[str]:
@@ -264,21 +262,26 @@ def _describe_expected(where: Sequence[Any]) -> str:
         node = _property_schema(where[:-1])
     description = node.get("description", "")
     examples = node.get("examples")
-    if examples and isinstance(examples[0], str):
-        description += f" Example: {examples[0]}"
+    if examples and isinstance(examples[0], str) and examples[0] not in description:
+        description += f" For example: {examples[0]}"
     return description.strip() or "See the submission format in the README."
 
 
-def _add_hint(key: str, field_schema: Mapping[str, Any]) -> str:
+def _add_hint(where: Sequence[Any], field_schema: Mapping[str, Any]) -> str:
+    """What to fill in, by the form's label, with the field's description and an example of a text."""
+    tick = field_schema.get("type") == "boolean" or field_schema.get("const") is True
+    hint = f"{'Tick' if tick else 'Fill in'} '{_describe(where)}'."
+    if field_schema.get("description"):
+        hint += f" {field_schema['description']}"
     examples = field_schema.get("examples")
-    if examples:
-        return f"Add '{key}: {_yaml_value(examples[0])}'. {field_schema.get('description', '')}".strip()
-    return f"Add '{key}:'. {field_schema.get('description', '')}".strip()
+    if examples and isinstance(examples[0], str) and examples[0] not in hint:
+        hint += f" For example: {examples[0]}"
+    return hint
 
 
 def _type_hint(where: Sequence[Any], instance: object) -> str:
     if where and where[-1] == "time" and isinstance(instance, int | float):
-        return 'Write the time in quotes, for example time: "10:00".'
+        return f'Write \'{_describe(where)}\' with quotes around it, for example "10:00".'
     return _describe_expected(where)
 
 

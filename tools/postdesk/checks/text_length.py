@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from ..model import CHANNEL_LABELS, Finding
 from ..posttext import post_text, text_source_line
+from ..schema import field_label
 from ..xcount import INVALID_CHARACTERS, x_length_if_over
 from .base import CheckContext
 
@@ -27,9 +28,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         text = post_text(sub, channel)
         line = text_source_line(sub, channel)
         label = CHANNEL_LABELS[channel]
+        own_text = field_label(("text", channel))  # "Text for X"
         if not text.strip():
             yield Finding(ctx.path, "text.empty", f"Nothing would be posted on {label}: the text is empty.",
-                          f"Write the post below the front matter, or add text: {channel}: ...", line=line)
+                          f"Write the post text, or fill in '{own_text}'.", line=line)
             continue
         bad = [] if text.isascii() else sorted({f"U+{ord(c):04X}" for c in INVALID_CHARACTERS if c in text})
         if bad:
@@ -41,10 +43,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if length is not None and length > limit:
             unit = "weighted characters" if channel == "x" else "characters"
             if channel in sub.text:
-                hint = f"Shorten the text: {channel}: override by at least {length - limit} {unit}."
+                hint = f"Shorten '{own_text}' by at least {length - limit:,} {unit}."
             else:
-                hint = (f"Shorten the post, or add a shorter version for {label} under text: {channel}: "
-                        "in the front matter.")
+                hint = f"Shorten the post text, or fill in '{own_text}' with a shorter version for {label}."
             yield Finding(ctx.path, "text.too-long",
                           f"The {label} text is {length:,} {unit}; the limit is {limit:,} "
                           f"({length - limit:,} over, counting the link and hashtags).", hint, line=line)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from ...config import ConfidentialityPolicy
 from ...model import Finding, Severity, Submission
+from ...schema import field_label
 from ..base import CheckContext
 from . import lexicon, people
 from .identifiers import Hit, identifier_hits, location_hits
@@ -45,7 +46,7 @@ class Field:
     """One scanned piece of a submission: its text and where it is."""
 
     name: str
-    """As the writer sees it: "the title", "the post", "the alt text of photo 2"."""
+    """As the writer sees it: "the post", or a form label in quotes, such as 'Photo 2 → Alt text'."""
     text: str
     line: int = 0
     column: int = 0
@@ -219,29 +220,34 @@ def submission_fields(sub: Submission) -> Iterator[Field]:
     def at(key: str, default: int = 0) -> tuple[int, int]:
         return sub.line_of(f"{key}@", sub.line_of(key, default)), sub.line_of(f"{key}@column", 1)
 
-    yield Field("the title", sub.title, *at("title"))
+    yield Field(_label("title"), sub.title, *at("title"))
     yield Field("the post", sub.body, sub.body_line, 1)
     for channel, text in sub.text.items():
-        yield Field(f"the {channel} text", text, *at(f"text.{channel}"))
+        yield Field(_label("text", channel), text, *at(f"text.{channel}"))
     for index, image in enumerate(sub.images):
-        yield Field(f"the alt text of photo {index + 1}", image.alt, *at(f"images.{index}.alt", image.line))
+        yield Field(_label("images", index, "alt"), image.alt, *at(f"images.{index}.alt", image.line))
         yield Field(f"the file name of photo {index + 1}", _words_of_slug(image.file.rsplit("/", 1)[-1]),
                     sub.line_of(f"images.{index}.file", image.line), 0, derived=True)
     if sub.event and sub.event.location:
-        yield Field("the event location", sub.event.location, *at("event.location"), location=True)
+        yield Field(_label("event", "location"), sub.event.location, *at("event.location"), location=True)
     if sub.hashtags:
         tags = " | ".join(_split_camel(tag) for tag in sub.hashtags)  # not commas: "Keanu, MO Kids" is no town
-        yield Field("the hashtags", tags, sub.line_of("hashtags"), 0, derived=True)
+        yield Field(_label("hashtags"), tags, sub.line_of("hashtags"), 0, derived=True)
     if sub.link:
         # The path and query only: the host is the partner's or agency's domain ("example.gov").
         path = sub.link.split("://", 1)[-1].partition("/")[2]
-        yield Field("the link", _words_of_slug(path), sub.line_of("link"), 0, derived=True)
+        yield Field(_label("link"), _words_of_slug(path), sub.line_of("link"), 0, derived=True)
     if sub.path:
         name = sub.path.rsplit("/", 1)[-1]
         stem = re.sub(r"^\d{4}-\d{2}-\d{2}-|\.md$", "", name)
         # The words of the slug, and the slug itself when it holds numbers (a cause number keeps its hyphen).
         numbers = " ".join(re.findall(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:-[A-Za-z0-9]*\d[A-Za-z0-9]*)*", stem))
         yield Field("the file name", _words_of_slug(name) + (f" | {numbers}" if numbers else ""), 1, 0, derived=True)
+
+
+def _label(*path: str | int) -> str:
+    """A field named as the web editor's form labels it, in quotes: "'Photo 1 → Alt text'"."""
+    return f"'{field_label(path)}'"
 
 
 def _split_camel(tag: str) -> str:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ...model import Finding, ImageRef, Severity
+from ...schema import field_label
 from ..base import CheckContext
 
 
@@ -50,17 +51,19 @@ def photo_findings(ctx: CheckContext) -> Iterator[Finding]:
                           "Reviewers: check this photo by eye.", Severity.WARNING, image.line)
             continue
         count = len(scan.faces)
+        who, release, court = (field_label(("images", number - 1, key))
+                               for key in ("people", "release", "court_approved"))
         if count and image.people == "none":
             yield Finding(ctx.path, "confidentiality.undeclared-faces",
-                          f"Photo {number} ({image.file}) says people: none, but {count} "
+                          f"Photo {number} ({image.file}): '{who}' says none, but {count} "
                           f"face{'s were' if count != 1 else ' was'} detected.",
-                          "If people can be recognised, set people: staff, adults or minors and note the releases; "
-                          "never use a photo in which a child in care can be recognised, even blurred.",
+                          f"If people can be recognised, set '{who}' to staff, adults or minors and fill in "
+                          f"'{release}'; never use a photo in which a child in care can be recognised, even blurred.",
                           line=sub.line_of(f"images.{number - 1}.people", image.line))
         elif scan.child_sized and image.people in ("staff", "adults"):
             yield Finding(ctx.path, "confidentiality.child-sized-face",
                           f"Photo {number} ({image.file}) shows a face much smaller than the others; it may be a "
-                          f"child's, but people: {image.people} says only {image.people}.",
-                          "Check the photo. If a minor can be recognised, set people: minors with releases and "
-                          "court approval, or choose another photo.", Severity.WARNING,
+                          f"child's, but '{who}' says only {image.people}.",
+                          f"Check the photo. If a minor can be recognised, set '{who}' to minors, fill in "
+                          f"'{release}' and tick '{court}', or choose another photo.", Severity.WARNING,
                           sub.line_of(f"images.{number - 1}.people", image.line))
