@@ -64,6 +64,7 @@ HOSTILE = [
     "&lt;already escaped&gt; &amp; <b>bold</b>",
     "[^note] [x]: https://evil.example",
     "a\\|b with a backslash before the pipe",
+    "underlined: a heading in a post's text, if '=' were not escaped\n===",
 ]
 """Each of these, written into a comment, must read as its own words and do nothing else."""
 
@@ -74,7 +75,9 @@ EVIL_TITLE = "## ✅ Ready @org/team <script>x</script> [a](https://evil.example
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 GITHUB_LINKS = re.compile(r"@[A-Za-z0-9]|://|www\.|#\d|[A-Za-z0-9]/[A-Za-z0-9.-]+#")
 """What GitHub turns into a link or a notification in the rendered text (outside code)."""
-OUR_TAGS = {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "br", "ul", "li", "strong", "em"}
+OUR_TAGS = {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "br", "ul", "ol", "li", "strong",
+            "em", "details", "summary", "blockquote", "img", "a"}
+"""The tags postdesk writes itself; tests of hostile data also check that their number and order do not change."""
 
 
 class Page(HTMLParser):
@@ -84,6 +87,7 @@ class Page(HTMLParser):
     def __init__(self, markdown: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.attrs: list[tuple[str, dict[str, str | None]]] = []
         self.headings: list[str] = []
         self.rows: list[list[str]] = []
         self.items: list[str] = []
@@ -94,6 +98,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.headings.append("")
         elif tag == "tr":
@@ -113,7 +118,7 @@ class Page(HTMLParser):
         self.text.append(data)
         if "code" not in self._open:
             self.loose_text.append(data)
-        if self._open and self._open[-1] in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if any(tag in ("h1", "h2", "h3", "h4", "h5", "h6") for tag in self._open):
             self.headings[-1] += data
         if any(tag in ("td", "th") for tag in self._open):
             self.rows[-1][-1] += data
@@ -190,16 +195,17 @@ def test_the_comment_keeps_every_finding_and_makes_none_of_it_live():
     data = preview_data(hostile_entries(), slots={"2026-11-21-fine": "Mon 22 Jul 2030 09:00 (X) @org #1"})
     comment = render_comment(data, check="failure")
     page = assert_inert(comment)
-    assert page.headings == ["postdesk preview", "Findings"]
-    assert [len(row) for row in page.rows] == [8, 8, 8]
-    assert page.rows[1][0] == plain(EVIL_PATH) and page.rows[1][1] == "❌ needs changes"
-    assert page.rows[2][7] == "Mon 22 Jul 2030 09:00 (X) @org #1"
-    assert len(page.items) == 3
-    for item, rule in zip(page.items, ["file.name", "schema.choice", "images.alt-generic"], strict=True):
-        assert item.startswith(plain(EVIL_PATH)) and f"({rule})" in item
+    assert page.headings == ["postdesk preview", plain(EVIL_PATH), "content/submissions/2026-11-21-fine.md"]
+    findings = [item for item in page.items if item.startswith(("line ", "the file: "))]
+    assert len(findings) == 3
+    for item, rule in zip(findings, ["file.name", "schema.choice", "images.alt-generic"], strict=True):
+        assert f"({rule})" in item
+    assert "Fix: Rename it. @org/everyone" in findings[0]
+    assert "First post if merged now: Mon 22 Jul 2030 09:00 (X) @org #1" in page.items
     assert "Submission check failed" in comment.splitlines()[2]  # GitHub's verdict, before any artifact text
-    assert not any(line.lstrip().startswith(("#", "<", ">")) for line in comment.splitlines()
-                   if line not in ("## postdesk preview", "### Findings"))
+    assert [line for line in comment.splitlines() if line.startswith("#")] == [
+        "## postdesk preview", f"### {md_code(EVIL_PATH)}", "### `content/submissions/2026-11-21-fine.md`"]
+    assert not any(line.lstrip().startswith(("<", ">")) for line in comment.splitlines())
 
 
 def test_the_written_data_always_reads_back_and_the_overflow_is_counted():
@@ -213,7 +219,7 @@ def test_the_written_data_always_reads_back_and_the_overflow_is_counted():
     comment = render_comment(data)
     assert len(comment) <= 60_000
     assert "more submissions (see the preview artifact)" in comment
-    assert "more (see the preview artifact)" in comment
+    assert "more (in the Submission check run's log and on the preview page)" in comment
     assert_inert(comment)
 
 
@@ -267,7 +273,8 @@ HOSTILE_DATA = {  # what a fork could upload, and the reason it is refused (in p
     "a rule id with markup": (with_change(lambda d: entry(d)["findings"][0].update(rule="x.y` @PWNED")),
                               "rule) is not in the form"),
     "another format": (with_change(lambda d: d.update(format="PWNED")), "(format) is not one of"),
-    "a future version": (with_change(lambda d: d.update(version=2)), "(version) is not one of"),
+    "a future version": (with_change(lambda d: d.update(version=3)), "(version) is not one of"),
+    "a version as a boolean": (with_change(lambda d: d.update(version=True)), "(version) is not one of"),
     "a version as text": (with_change(lambda d: d.update(version="1")), "(version) is not one of"),
     "a field written twice": (b'{"format": "postdesk-preview", "format": "PWNED", "version": 1, "entries": [], '
                               b'"omitted_entries": 0}', "written twice"),
@@ -363,16 +370,18 @@ def test_a_hostile_file_name_cannot_write_the_comment(repo, tmp_path):
     assert printed.getvalue() == summary  # the job summary and the comment are one text
     for text in (summary, printed.getvalue()):
         page = assert_inert(text)
-        assert page.headings == ["postdesk preview", "Findings"]
-        assert "details" not in page.tags and "<details" in " ".join(page.text)  # shown, as text in a code span
-        assert [line for line in text.splitlines() if line.startswith("#")] == ["## postdesk preview", "### Findings"]
-        assert [len(row) for row in page.rows] == [8, 8, 8]
-        evil = next(row for row in page.rows if plain(EVIL_PATH) in row[0])
-        assert evil[0] == plain(EVIL_TITLE) + plain(EVIL_PATH) and evil[1] == "❌ needs changes"
+        # the fine one has an error, so no title: its path names it
+        assert page.headings == ["postdesk preview", plain(EVIL_TITLE), "content/submissions/2026-11-21-fine.md"]
+        assert "<details" in " ".join(page.text)  # the file name's, shown as text in a code span
+        ours = re.findall(r"^<details><summary>(.*)</summary>$", text, re.MULTILINE)  # the long post texts
+        assert page.tags.count("details") == page.tags.count("summary") == len(ours) > 0
+        assert all(re.fullmatch(r"(Facebook|X|LinkedIn) text \([0-9,]+/[0-9,]+ characters\)", label) for label in ours)
+        assert [line for line in text.splitlines() if line.startswith("#")] == [
+            "## postdesk preview", f"### {md_text(EVIL_TITLE)}", "### `content/submissions/2026-11-21-fine.md`"]
+        assert plain(EVIL_PATH) in page.text  # the path, small, under the title, in a code span
         rules = {rule for item in page.items for rule in re.findall(r"\(([a-z]+\.[a-z-]+)\)", item)}
         # the real findings are all there
         assert {"file.name", "file.location", "confidentiality.hidden-text", "schema.choice"} <= rules
-        assert any(item.startswith("content/submissions/2026-11-21-fine.md line") for item in page.items)
         assert "Some submissions need changes" in text
 
 

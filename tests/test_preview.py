@@ -120,7 +120,7 @@ def test_summary_is_small_and_escapes_markdown():
                  for i in range(2000))
     text = render_summary([PreviewEntry("content/submissions/a.md", many, None)])
     assert len(text) <= 60_000
-    assert "more (see the preview artifact)" in text
+    assert "more (in the Submission check run's log and on the preview page)" in text
     assert "<b>" not in text and "&lt;b&gt;" in text
     assert "@team" not in text.replace("`@team`", "")  # a mention only inside a code span, where it notifies nobody
     assert_inert(text)
@@ -255,5 +255,5 @@ def test_summary_says_when_it_would_be_posted_if_merged_now(repo, tmp_path):
     now = dt.datetime(2030, 7, 19, 8, 0, tzinfo=ZoneInfo("America/Chicago"))  # a Friday
     preview = build_preview(repo.config, [rel], out=tmp_path / "p", today=TODAY, site=False, now=now)
     summary = preview.summary.read_text(encoding="utf-8")
-    assert "| first post if merged now |" in summary
-    assert "Mon 22 Jul 2030 09:00" in summary  # post_after is 2030-07-20, a Saturday: the next window
+    # post_after is 2030-07-20, a Saturday: the next window; said plainly, network first
+    assert re.search(r"\*\*First post if merged now:\*\* (Facebook|X|LinkedIn), Mon 22 Jul 2030 09:00\n", summary)

@@ -157,6 +157,10 @@ def test_the_comment_workflow_runs_the_default_branchs_code_and_reads_the_artifa
     env = steps[-1]["env"]
     assert env["CONCLUSION"] == "${{ github.event.workflow_run.conclusion }}"
     assert env["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    # the comment's links (run, artifact, thumbnails at the head commit) come from the event and the API
+    assert env["RUN_ID"] == "${{ github.event.workflow_run.id }}" and env["SERVER_URL"] == "${{ github.server_url }}"
+    assert '--server-url "$SERVER_URL" --run-id "$RUN_ID" ${artifact:+--artifact-id "$artifact"}' in runs
+    assert 'if ! [[ "$artifact" =~ ^[0-9]{1,15}$ ]]; then artifact=""; fi' in runs
 
 
 def test_the_check_workflow_writes_the_preview_data_with_no_token_to_spare():

@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     comment.add_argument("--head-sha", metavar="SHA",
                          help="the commit the preview was made for: the pull request must still be open at it")
     comment.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
+    comment.add_argument("--server-url", default="https://github.com", metavar="URL",
+                         help="GitHub's address (github.server_url), for the links (default: https://github.com)")
+    comment.add_argument("--run-id", type=_id_number, metavar="ID",
+                         help="the check's workflow run (github.event.workflow_run.id): linked from the comment")
+    comment.add_argument("--artifact-id", type=_id_number, metavar="ID",
+                         help="the run's preview artifact: linked from the comment")
     doctor = commands.add_parser("doctor", help="check the GitHub setup: main's ruleset, teams, the secrets' "
                                                 "environment, Pages, Actions, the postdesk App")
     doctor.add_argument("--repo-name", metavar="OWNER/NAME", help="the GitHub repository (default: [editor] repo)")
@@ -206,6 +212,12 @@ def _date(text: str) -> dt.date:
 def _pr_number(text: str) -> int:
     if not (text.isascii() and text.isdigit() and 0 < len(text) <= 9 and int(text) > 0):
         raise argparse.ArgumentTypeError(f"'{text}' is not a pull request number")
+    return int(text)
+
+
+def _id_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 0 < len(text) <= 15 and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a run or artifact id (a positive whole number)")
     return int(text)
 
 
@@ -646,11 +658,13 @@ def _cmd_comment(args: argparse.Namespace, out: TextIO) -> int:
         CHECK_CONCLUSIONS,
         MAX_BYTES,
         PreviewDataError,
+        make_links,
         post_comment,
         read_preview_data,
         render_comment,
         unreadable_comment,
     )
+    from .routing import parse_repo_name, valid_sha
 
     check = args.check_conclusion
     if check is not None and check not in CHECK_CONCLUSIONS:
@@ -658,13 +672,18 @@ def _cmd_comment(args: argparse.Namespace, out: TextIO) -> int:
                          hint=f"Pass one of {', '.join(CHECK_CONCLUSIONS)} (github.event.workflow_run.conclusion).")
     if args.pr is not None and not args.head_sha:
         raise UsageError("--pr needs --head-sha, the commit the preview was made for.")
+    # The links (run, artifact, thumbnails at the head commit) come from these arguments, which the
+    # workflow takes from the workflow_run event: never from the artifact.
+    links = make_links(server_url=args.server_url, repo=str(parse_repo_name(args.repo_name)) if args.repo_name else "",
+                       head_sha=valid_sha(args.head_sha) if args.head_sha else "", run_id=args.run_id,
+                       artifact_id=args.artifact_id)
     try:
         try:
             with args.source.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
         except OSError as exc:
             raise PreviewDataError(f"the preview data cannot be opened ({exc.strerror or 'unreadable'})") from None
-        text, code = render_comment(read_preview_data(raw), check=check), EXIT_OK
+        text, code = render_comment(read_preview_data(raw), check=check, links=links), EXIT_OK
     except PreviewDataError as exc:  # said in the log, in our own words; the comment quotes nothing of the file
         text, code = unreadable_comment(check=check), EXIT_FINDINGS
         line = f"{args.source}: {exc.message}; the pull request is told its preview could not be read"

@@ -45,8 +45,9 @@ _TERMINAL_ESCAPES = re.compile(
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 """Unicode categories never shown: controls, format characters (bidi, zero-width), surrogates,
 private use, line and paragraph separators."""
-_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|~$^")
-"""ASCII punctuation Markdown gives a meaning to (``$`` is GitHub's math; ``<>&`` become entities)."""
+_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|~$^=")
+"""ASCII punctuation Markdown gives a meaning to (``$`` is GitHub's math; ``<>&`` become entities;
+``=`` underlines a heading when a post's text is shown line by line)."""
 _ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _LINKED_BY_GITHUB = re.compile(r"@|#|://|^www\.", re.IGNORECASE)
 """A word GitHub turns into a link or a notification after Markdown: mentions, issue and

@@ -2,7 +2,10 @@
 
 ``postdesk preview`` checks the selected submissions, then writes into ``--out``:
 
-* ``index.html``: per submission, a card per network it targets (page name and avatar
+* ``index.html``: per submission, the facts a reviewer decides from (who submitted it and
+  from which office, the supervisor, the category and its dates, when it would first be
+  posted, each photo's people declaration with its release and court approval), a card per
+  network it targets (page name and avatar
   from settings, the exact text that will be posted, hashtags, link, photos cropped to
   the network's shape with alt text on hover and printed under the card, the count
   against the limit with the overflow highlighted), the findings, and the site page;
@@ -10,8 +13,9 @@
   saying it is a preview;
 * ``media/``: the photos, resized and cropped, with no metadata;
 * ``preview.json``: the same facts as data (:func:`preview_data`: per file its path, title,
-  counts, first slot and findings), from which the trusted comment workflow writes the
-  pull-request comment (:mod:`postdesk.comment`);
+  counts, first post, findings, who submitted it from which office, the supervisor, the
+  category and dates, the texts and the photos' declarations), from which the trusted comment
+  workflow writes the pull-request comment (:mod:`postdesk.comment`);
 * ``summary.md``: that comment's text, for the job summary;
 * ``offices.json``: the offices the submissions come from, so the trusted routing
   workflow can ask those offices' supervisors to review (it treats the file as data).
@@ -31,19 +35,29 @@ import dataclasses
 import datetime as dt
 import json
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import FileResult, check_submissions, with_results
 from .comment import (
+    CATEGORY_LABELS,
     COMMENT_LIMIT,
+    FULL_ENTRIES,
+    MAX_ALT,
     MAX_ENTRIES,
     MAX_FINDINGS,
     MAX_MESSAGE,
+    MAX_NAME,
+    MAX_OFFICE,
     MAX_PATH,
+    MAX_PHOTOS,
+    MAX_PLACE,
+    MAX_POST_TEXT,
+    MAX_RELEASE,
     MAX_SLOT,
     MAX_TITLE,
+    PEOPLE_LABELS,
     PREVIEW_FORMAT,
     PREVIEW_VERSION,
     render_comment,
@@ -52,7 +66,7 @@ from .config import Config
 from .errors import MediaError, PostdeskError
 from .escape import ELLIPSIS, plain
 from .media import safe_media_path, write_rendition
-from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, FindingTally, Submission
+from .model import CHANNEL_LABELS, RENDITION_SIZES, Finding, FindingTally, ImageRef, Submission
 from .posttext import post_text
 from .xcount import x_weighted_length
 
@@ -135,8 +149,8 @@ def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.
         entries = _site_pages_or_notes(config, entries, out)
     preview = Preview(out, tuple(entries))
     _copy_assets(config, out)
-    preview.index.write_text(render_index(config, preview), encoding="utf-8")
     slots = schedule_if_merged(config, entries, now=now or dt.datetime.now(config.tz))
+    preview.index.write_text(render_index(config, preview, slots=slots), encoding="utf-8")
     data = preview_data(preview.entries, slots=slots)
     preview.data.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     preview.summary.write_text(render_comment(data), encoding="utf-8")
@@ -147,7 +161,7 @@ def build_preview(config: Config, paths: Sequence[str], *, out: Path, today: dt.
 
 def schedule_if_merged(config: Config, entries: Sequence[PreviewEntry], *, now: dt.datetime) -> dict[str, str]:
     """The first slot each ready submission would get if it were merged ``now``, beside the
-    approved queue ("Mon 30 Nov 09:00 (X)", or "at risk" / "not placed")."""
+    approved queue ("X, Mon 30 Nov 2026 09:00", or in plain words why it has no time yet)."""
     from .schedule import QueueItem, load_pins, plan, queue_items
 
     mine = [QueueItem.from_submission(e.submission, approved_at=now) for e in entries
@@ -165,13 +179,29 @@ def schedule_if_merged(config: Config, entries: Sequence[PreviewEntry], *, now: 
     for item in mine:
         slots = [slot for slot in result.slots if slot.item == item.id]
         if not slots:
-            shown[item.id] = "not placed within the schedule's horizon"
+            reasons = [reason for unplaced, _channel, reason in result.unplaced if unplaced == item.id]
+            shown[item.id] = _not_placed(item.post_after, reasons, days=config.schedule.horizon_days)
             continue
         first = min(slots, key=lambda slot: slot.at)
         local = first.at.astimezone(config.tz)
-        risk = " ⚠️ after its deadline" if any(slot.at_risk for slot in slots) else ""
-        shown[item.id] = f"{local:%a %d %b %Y %H:%M} ({CHANNEL_LABELS[first.channel]}){risk}"
+        risk = " ⚠️ after its last day to post" if any(slot.at_risk for slot in slots) else ""
+        shown[item.id] = f"{CHANNEL_LABELS[first.channel]}, {local:%a} {local.day} {local:%b %Y %H:%M}{risk}"
     return shown
+
+
+def _not_placed(post_after: dt.date | None, reasons: Sequence[str], *, days: int) -> str:
+    """Why a ready submission has no posting time yet, in a reviewer's words (the planner's
+    reasons name settings; these say what it means and who can change it)."""
+    from .schedule import is_waiting
+
+    if post_after is not None and reasons and all(is_waiting(reason) for reason in reasons):
+        return (f"not yet: it waits for its 'not before' date ({post_after:%a} {post_after.day} {post_after:%b %Y}), "
+                f"more than {days} days away; it gets a time once that date is near")
+    if any("no posting window" in reason for reason in reasons):
+        return (f"no time found: a network it targets has no posting times set in the next {days} days; "
+                "the admin sets them (schedule windows)")
+    return (f"no time found: every posting time in the next {days} days is taken; the communications team "
+            "can pin it or make room")
 
 
 def _entry_or_note(config: Config, result: FileResult, out: Path) -> PreviewEntry:
@@ -296,30 +326,93 @@ def _copy_assets(config: Config, out: Path) -> None:
         shutil.copyfile(css, out / "cards.css")
 
 
-def render_index(config: Config, preview: Preview) -> str:
+def render_index(config: Config, preview: Preview, *, slots: Mapping[str, str] | None = None) -> str:
+    """The preview page: per submission the facts a reviewer decides from (who, which office,
+    the supervisor, category and dates, first post, each photo's people declaration, the same
+    words as the comment: :data:`PEOPLE_LABELS`, :data:`CATEGORY_LABELS`), the findings, the cards
+    and the site page. Autoescaped; everything from the pull request goes through ``plain`` too."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("postdesk", "templates"), autoescape=select_autoescape(default=True))
     env.filters["plain"] = plain
-    return env.get_template("preview.html").render(agency=config.agency.name, entries=preview.entries)
+    env.filters["day"] = lambda day: f"{day:%a} {day.day} {day:%b %Y}"
+    return env.get_template("preview.html").render(
+        agency=config.agency.name, entries=preview.entries,
+        first_posts={entry.path: (slots or {}).get(Path(entry.path).stem, "") for entry in preview.entries},
+        people_labels=PEOPLE_LABELS, category_labels=CATEGORY_LABELS)
 
 
 def preview_data(entries: Sequence[PreviewEntry], *, slots: dict[str, str] | None = None) -> dict[str, object]:
     """The facts the pull-request comment shows, as data in the shape :mod:`postdesk.comment` reads.
 
     Strings are kept as written (the renderer escapes them) but cut to the shape's limits, and
-    lists beyond its counts are only counted, so what postdesk writes always reads back.
+    lists beyond its counts are only counted, so what postdesk writes always reads back. The
+    post texts are written for the first :data:`~postdesk.comment.FULL_ENTRIES` entries only,
+    the ones the comment shows in full, which keeps the file small with hundreds of entries.
     """
     slots = slots or {}
     return {
         "format": PREVIEW_FORMAT,
         "version": PREVIEW_VERSION,
-        "entries": [_entry_data(entry, slots) for entry in entries[:MAX_ENTRIES]],
+        "entries": [_entry_data(entry, slots, with_texts=index < FULL_ENTRIES)
+                    for index, entry in enumerate(entries[:MAX_ENTRIES])],
         "omitted_entries": max(len(entries) - MAX_ENTRIES, 0),
     }
 
 
-def _entry_data(entry: PreviewEntry, slots: dict[str, str]) -> dict[str, object]:
+def _entry_data(entry: PreviewEntry, slots: dict[str, str], *, with_texts: bool) -> dict[str, object]:
+    return {
+        **_core_data(entry, slots),
+        **(_submission_data(entry, with_texts=with_texts) if entry.submission is not None else {}),
+    }
+
+
+def _submission_data(entry: PreviewEntry, *, with_texts: bool) -> dict[str, object]:
+    """Version 2's facts: who, where, when, the texts (of the entries the comment shows in full) and the photos."""
+    sub = entry.submission
+    assert sub is not None
+    data: dict[str, object] = {
+        "submitted_by": _cut(sub.submitted_by.name, MAX_NAME),
+        "office": _cut(sub.office, MAX_OFFICE),
+        "supervisor": _cut(sub.supervisor.name, MAX_NAME),
+        "category": sub.category,
+    }
+    if sub.event is not None:
+        event: dict[str, object] = {"date": sub.event.date.isoformat()}
+        if sub.event.time is not None:
+            event["time"] = f"{sub.event.time:%H:%M}"
+        if sub.event.location:
+            event["location"] = _cut(sub.event.location, MAX_PLACE)
+        data["event"] = event
+    if sub.post_by is not None:
+        data["post_by"] = sub.post_by.isoformat()
+    if sub.post_after is not None:
+        data["post_after"] = sub.post_after.isoformat()
+    if with_texts and entry.cards:
+        data["texts"] = [_text_data(card) for card in entry.cards]
+    if sub.images:
+        data["photos"] = [_photo_data(image) for image in sub.images[:MAX_PHOTOS]]
+    return data
+
+
+def _text_data(card: Card) -> dict[str, object]:
+    text = card.text_within + card.text_over
+    if len(text) <= MAX_POST_TEXT:
+        return {"channel": card.channel, "text": text}
+    return {"channel": card.channel, "text": text[:MAX_POST_TEXT], "shortened": True}
+
+
+def _photo_data(image: ImageRef) -> dict[str, object]:
+    photo: dict[str, object] = {"file": _cut(f"content/{image.file}", MAX_PATH), "alt": _cut(image.alt, MAX_ALT),
+                                "people": image.people}
+    if image.release is not None:
+        photo["release"] = _cut(image.release, MAX_RELEASE)
+    if image.people == "minors" or image.court_approved:
+        photo["court_approved"] = image.court_approved
+    return photo
+
+
+def _core_data(entry: PreviewEntry, slots: dict[str, str]) -> dict[str, object]:
     return {
         "path": _cut(entry.path, MAX_PATH),
         "title": _cut(entry.submission.title, MAX_TITLE) if entry.submission is not None else "",
