@@ -251,7 +251,7 @@ def test_five_submissions_show_each_ones_facts_photos_and_findings(fifty):
     assert all(FIRST_POST.fullmatch(slot) for index, slot in enumerate(slots) if index not in (2, 3)), slots
     assert slots[1] == "Facebook, Tue 1 Dec 2026 09:00"  # the announcement: its 'not before' day, first window
     error = by_title[entries[3].submission.title]
-    assert any(item.startswith("line ") and "(text.too-long)" in item and "Fix: Shorten the text" in item
+    assert any(item.startswith("line ") and "(text.too-long)" in item and "Fix: Shorten " in item
                for item in error["items"])
     assert "❌ needs changes (1 error" in error["text"]
     assert "**Short** " not in comment and "@staff" in comment.replace("`@staff`", "")  # a mention, in a code span only
