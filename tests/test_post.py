@@ -366,4 +366,4 @@ def test_the_editorial_page_lists_the_posts_that_need_a_person(desk, networks, t
     page = build_editorial(desk.config, output=tmp_path / "editorial", today=TODAY).read_text(encoding="utf-8")
     assert "Posts that need a person" in page
     assert f"<strong>{ITEM}</strong> on x: unknown" in page
-    assert '<td class="risk">unknown</td>' in page  # the queue shows each slot's ledger state too
+    assert 'class="state-unknown">unknown</td>' in page  # the queue shows each slot's ledger state too

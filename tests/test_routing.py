@@ -265,3 +265,12 @@ def test_the_routing_workflow_asks_as_the_app_with_least_privilege():
     assert secret_steps == [mint]
     install = steps["Install postdesk (the default branch's)"]["run"]
     assert "--require-hashes -r requirements/run.txt" in install and "--no-build-isolation ." in install
+
+
+def test_codeowners_command_writes_the_file_the_guide_asks_for(repo, capsys):
+    from postdesk.editor import codeowners_text
+
+    assert main(["--repo", str(repo.root), "codeowners", "--write"]) == 0
+    written = (repo.root / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert written == codeowners_text(repo.config)
+    assert "@example-agency/cole-county-supervisors" in written
