@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP) editor-deps
 
-# The web editor (Decap CMS and its local backend, pinned in editor/package-lock.json) needs
+# The web editor (Sveltia CMS and what it loads, pinned in editor/package-lock.json) needs
 # Node.js; without npm, setup goes on and the browser test of the editor is skipped.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := editor/node_modules/.installed

@@ -1,12 +1,12 @@
-"""`make editor`: try the web editor locally, against this repository.
+"""`make editor`: try the web editor locally, on this repository's files.
 
-Starts Decap's local backend (decap-server, MODE=git, so the editorial workflow makes real
-`cms/submissions/<slug>` branches in this repository) and a static server for /admin/, both on
-loopback, and prints the address. Ctrl-C stops both.
-
-decap-server switches branches in the working tree while it saves, then switches back: so this
-refuses to start when the working tree has uncommitted changes. EDITOR_PORT (default 8080) and
-DECAP_PORT (default 8081) choose the ports.
+Builds /admin/ as `postdesk editor-build` does and serves it on 127.0.0.1 (EDITOR_PORT, default
+8080), then prints the address. Sveltia CMS has no local server: open the address in Chrome or
+Edge (they have the File System Access API; Firefox and Safari do not), click "Work with Local
+Repository" and choose this repository's folder. Saving writes the submission and its photos into
+content/ of the working tree, like a colleague's pull request would: look at them with `git status`,
+run `postdesk check`, and delete or commit them yourself (nothing is committed or pushed).
+Ctrl-C stops the server.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -37,40 +35,23 @@ def main() -> int:
     from postdesk.editor import build_admin
     from postdesk.errors import PostdeskError
 
-    node = shutil.which("node")
-    server_js = ROOT / "editor/node_modules/decap-server/dist/index.js"
-    if not node or not server_js.is_file():
-        print("make editor needs Node.js and the npm install in editor/ (apt-get install nodejs npm; make setup)")
-        return 2
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout
-    if dirty.strip():
-        print("The working tree has uncommitted changes; decap-server switches branches while it saves.\n"
-              "Commit or stash them first (or try the editor in a clone).")
-        return 2
-    web_port, api_port = int(os.environ.get("EDITOR_PORT", "8080")), int(os.environ.get("DECAP_PORT", "8081"))
+    web_port = int(os.environ.get("EDITOR_PORT", "8080"))
     with tempfile.TemporaryDirectory(prefix="postdesk-editor-") as folder:
-        admin = Path(folder) / "admin"
         try:
-            build_admin(load_config(ROOT), admin, local_backend=f"http://127.0.0.1:{api_port}/api/v1")
+            build_admin(load_config(ROOT), Path(folder) / "admin", sources=ROOT)
         except PostdeskError as exc:
             print(f"postdesk: {exc}")
             return 2
-        env = {**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": str(ROOT), "PORT": str(api_port),
-               "BIND_HOST": "127.0.0.1"}
-        backend = subprocess.Popen([node, str(server_js)], env=env)
         web = http.server.ThreadingHTTPServer(("127.0.0.1", web_port),
                                               functools.partial(_Handler, directory=folder))
-        print(f"\nThe web editor: http://127.0.0.1:{web_port}/admin/  (local backend on 127.0.0.1:{api_port}; "
-              "Ctrl-C stops)\n", flush=True)
+        print(f"\nThe web editor: http://127.0.0.1:{web_port}/admin/  (Chrome or Edge; click \"Work with Local "
+              f"Repository\" and choose {ROOT}; Ctrl-C stops)\n", flush=True)
         try:
             web.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             web.server_close()
-            backend.terminate()
-            backend.wait(timeout=10)
     return 0
 
 

@@ -111,13 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--markdown", action="store_true", help="print the field reference table instead")
 
     editor_config = commands.add_parser("editor-config",
-                                        help="print the web editor's Decap config.yml, made from the schema")
+                                        help="print the web editor's config.yml, made from the schema")
     editor_config.add_argument("--write", action="store_true", help="write it to site/admin/config.yml instead")
     editor_build = commands.add_parser("editor-build", help="assemble the servable /admin/ folder of the web editor")
     editor_build.add_argument("--out", type=Path, required=True, metavar="DIR",
                               help="folder to write, e.g. output/site/admin")
-    editor_build.add_argument("--local-backend", metavar="URL",
-                              help="decap-server's API address for trying the editor locally (default: localhost:8081)")
     codeowners = commands.add_parser("codeowners", help="print .github/CODEOWNERS made from [editor] in postdesk.toml")
     codeowners.add_argument("--write", action="store_true", help="write it to .github/CODEOWNERS instead")
     reviewers = commands.add_parser("reviewers", help="the supervisors to ask for a review, from a preview's offices")
@@ -574,10 +572,10 @@ def _write_or_print(config, rel: str, text: str, write: bool, out: TextIO) -> in
 
 
 def _cmd_editor_config(args: argparse.Namespace, out: TextIO) -> int:
-    from .editor import CONFIG_YML, decap_config_yaml
+    from .editor import CONFIG_YML, editor_config_yaml
 
     config = _config(args)
-    return _write_or_print(config, CONFIG_YML, decap_config_yaml(config), args.write, out)
+    return _write_or_print(config, CONFIG_YML, editor_config_yaml(config), args.write, out)
 
 
 def _cmd_editor_build(args: argparse.Namespace, out: TextIO) -> int:
@@ -585,7 +583,7 @@ def _cmd_editor_build(args: argparse.Namespace, out: TextIO) -> int:
 
     config = _config(args)
     target = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    index = build_admin(config, target, local_backend=args.local_backend or True)
+    index = build_admin(config, target)
     out.write(f"Web editor: {index}\n")
     return EXIT_OK
 

@@ -268,7 +268,7 @@ def _validate_schedule(settings: ScheduleSettings) -> ScheduleSettings:
 
 @dataclass(frozen=True)
 class EditorSettings:
-    """The staff's web editor (Decap CMS at ``/admin/``) and the GitHub routing (``postdesk editor-config``)."""
+    """The staff's web editor (Sveltia CMS at ``/admin/``) and the GitHub routing (``postdesk editor-config``)."""
 
     repo: str = "example-agency/postdesk"
     """The GitHub repository ``owner/name`` the editor opens pull requests on."""
@@ -277,7 +277,7 @@ class EditorSettings:
     base_url: str = ""
     """The OAuth endpoint for the GitHub login: empty means Netlify's, else your own OAuth proxy's address."""
     auth_endpoint: str = ""
-    """The path of the login on ``base_url`` (empty: Decap's default ``auth``)."""
+    """The path of the login on ``base_url`` (empty: the editor's default ``auth``)."""
     communications_team: str = "@example-agency/communications"
     """The GitHub team (or user) that reviews every submission and owns the settings (CODEOWNERS)."""
     code_owners: str = ""
