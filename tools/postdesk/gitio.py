@@ -326,7 +326,7 @@ def _push_refused(stderr: str) -> RepositoryError:
     if "protected branch" in lowered or "gh006" in lowered or "gh013" in lowered or "ruleset" in lowered:
         hint = ("The branch is protected and this run's identity may not push to it. In the repository's "
                 "ruleset for main, let the postdesk App (the identity the workflows push with) bypass it, as "
-                "the README's GitHub setup says, then run again. The commit is only in this run's clone.")
+                "docs/go-live.md says (step 3), then run again. The commit is only in this run's clone.")
     elif "permission" in lowered or "403" in lowered or "denied" in lowered or "authentication" in lowered:
         hint = ("This run's token may not push here. Give the workflow 'contents: write' (or the App "
                 "'Contents: read and write') and check the token has not expired, then run again.")

@@ -149,7 +149,7 @@ def slugify(title: str, max_length: int) -> str:
 def new_submission(config: Config, *, ask: Ask, say: Say, today: dt.date) -> NewSubmission:
     """Ask for every field, write ``content/submissions/<today>-<slug>.md`` and check it."""
     q = _Questions(ask, say)
-    say("A new submission. Each answer is checked as you go; see the README's field reference for more.")
+    say("A new submission. Each answer is checked as you go; see docs/submission-format.md for more.")
     front: dict[str, Any] = {}
     front["title"] = q.value(("title",), required=True)
     front["category"] = q.choice(("category",), list(q.node("category")["enum"]))

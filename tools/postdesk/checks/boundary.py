@@ -9,7 +9,7 @@ unchecked post past the check or undo the record of one already sent.
 
 The team's own maintenance pull requests (a code change, a new setting) are reported
 too (``boundary.code``): CODEOWNERS and the ruleset on ``main`` decide who may merge
-them anyway (README, "Going live"). Pure: takes the list of changes, returns findings.
+them anyway (docs/go-live.md). Pure: takes the list of changes, returns findings.
 """
 
 from __future__ import annotations

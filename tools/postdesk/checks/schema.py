@@ -46,7 +46,7 @@ def _schema_findings(path: str, data: Mapping[str, Any], lines: Mapping[str, int
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:  # the validators disagree: never let the stricter one's refusal pass silently
         yield Finding(path, "schema.invalid", f"The form's fields do not fit together: {refusal}.",
-                      "Ask the communications team; the submission format is in the README.", line=1)
+                      "Ask the communications team; the submission format is in docs/submission-format.md.", line=1)
         return
     too_short = {tuple(e.absolute_path) for e in errors if e.validator == "minLength"}
     for error in errors:
@@ -264,7 +264,7 @@ def _describe_expected(where: Sequence[Any]) -> str:
     examples = node.get("examples")
     if examples and isinstance(examples[0], str) and examples[0] not in description:
         description += f" For example: {examples[0]}"
-    return description.strip() or "See the submission format in the README."
+    return description.strip() or "See the submission format in docs/submission-format.md."
 
 
 def _add_hint(where: Sequence[Any], field_schema: Mapping[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """The one submission schema (``submission.schema.json``) and helpers to read it.
 
-The checker validates against it, ``postdesk schema`` prints it, the README's field
+The checker validates against it, ``postdesk schema`` prints it, docs/submission-format.md's field
 table and the web editor's configuration are generated from it.
 """
 
@@ -34,7 +34,7 @@ def file_name_rule() -> tuple[re.Pattern[str], int, str, str]:
 
 
 def fields_markdown() -> str:
-    """The README's field reference, generated from the schema (``postdesk schema --markdown``).
+    """The field reference (docs/submission-format.md), generated from the schema (``postdesk schema --markdown``).
 
     The form label column is how ``postdesk check`` names a field in its messages, so a writer
     editing the file on GitHub can find the key a message means.
