@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -38,6 +39,12 @@ from postdesk.editor import SVELTIA_BUNDLE, SVELTIA_PACKAGE, build_admin
 from postdesk.parse import parse_submission_bytes
 
 from .conftest import PROJECT
+
+_SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "tools/postdesk/schema/submission.schema.json")
+                     .read_text(encoding="utf-8"))
+LABELS = {"category": _SCHEMA["properties"]["category"]["x-labels"],
+          "people": _SCHEMA["$defs"]["image"]["properties"]["people"]["x-labels"]}
+"""The options as the form shows them (the schema's x-labels), by stored value."""
 
 CHROMIUM = shutil.which("chromium")
 AXE = PROJECT / "editor" / "node_modules" / "axe-core" / "axe.min.js"
@@ -163,14 +170,14 @@ class Editor:
         body = page.locator("[contenteditable='true']").first
         body.click()
         page.keyboard.type("Bring new backpacks and school supplies to Capitol Plaza on Saturday morning.")
-        page.get_by_role("radio", name=category, exact=True).click()
+        page.get_by_role("radio", name=LABELS["category"][category], exact=True).click()
         page.get_by_role("textbox", name="Your name").fill("Jordan Reyes")
         page.get_by_role("textbox", name="Your work e-mail").fill("jordan.reyes@example.gov")
         page.get_by_role("radio", name="Cole County Office").click()
         page.get_by_role("textbox", name="Supervisor's name").fill("Pat Lee")
         page.get_by_role("textbox", name="Supervisor's e-mail").fill("pat.lee@example.gov")
-        page.get_by_role("checkbox", name="facebook").click()
-        page.get_by_role("checkbox", name="x", exact=True).click()
+        page.get_by_role("checkbox", name="Facebook", exact=True).click()  # the schema's labels, not the values
+        page.get_by_role("checkbox", name="X", exact=True).click()
         if confirm:
             self.confirm()
 
@@ -197,7 +204,7 @@ class Editor:
         page.get_by_role("dialog").get_by_role("button", name="Insert").click()
         if alt:
             page.get_by_role("textbox", name="Alt text").last.fill(alt)
-        page.get_by_role("radio", name=people, exact=True).last.click()
+        page.get_by_role("radio", name=LABELS["people"][people], exact=True).last.click()
 
     def checks(self) -> str:
         """The text of the "Checks before you save" panel in the preview."""

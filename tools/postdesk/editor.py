@@ -155,7 +155,7 @@ def _widget(schema: Mapping[str, Any], key: str, raw: Mapping[str, Any], *, requ
     if "const" in node and node["const"] is True:
         field.update(widget="boolean", default=False)
     elif "enum" in node:
-        field.update(widget="select", options=list(node["enum"]))
+        field.update(widget="select", options=_options(node))
     elif kind == "boolean":
         field["widget"] = "boolean"
         if "default" in node:
@@ -167,7 +167,7 @@ def _widget(schema: Mapping[str, Any], key: str, raw: Mapping[str, Any], *, requ
     elif kind == "array":
         items = _resolve(schema, node["items"])
         if "enum" in items:
-            field.update(widget="select", multiple=True, options=list(items["enum"]))
+            field.update(widget="select", multiple=True, options=_options(items))
         elif items.get("type") == "object":
             field.update(widget="list", summary="{{fields.alt}}", collapsed=False,
                          fields=_fields(schema, items, path, offices))
@@ -356,6 +356,12 @@ def _rules(schema: Mapping[str, Any], node: Mapping[str, Any], path: list[str], 
             singular = rule["label"][:-1] if rule["label"].endswith("s") else rule["label"]
             rules += _rules(schema, _resolve(schema, child["items"]), [*path, key, "*"], singular, offices)
     return rules
+
+
+def _options(node: dict[str, Any]) -> list[Any]:
+    """A choice's options: the stored value with the schema's plain label (``x-labels``) where it has one."""
+    labels = node.get("x-labels", {})
+    return [{"label": labels[value], "value": value} if value in labels else value for value in node["enum"]]
 
 
 def check_rules(config: Config, schema: Mapping[str, Any] | None = None) -> dict[str, Any]:
