@@ -63,14 +63,14 @@ def _fill_event(page: Any) -> None:
     page.get_by_role("textbox", name="Title").fill("Backpack Drive at Capitol Plaza")
     page.locator("[contenteditable='true']").first.click()
     page.keyboard.type("Bring new backpacks and school supplies to Capitol Plaza on Saturday morning.")
-    page.get_by_role("radio", name="event", exact=True).click()
+    page.get_by_role("radio", name="Event", exact=True).click()
     page.get_by_role("textbox", name="Your name").fill("Jordan Reyes")
     page.get_by_role("textbox", name="Your work e-mail").fill("jordan.reyes@example.gov")
     page.get_by_role("radio", name="Cole County Office").click()
     page.get_by_role("textbox", name="Supervisor's name").fill("Pat Lee")
     page.get_by_role("textbox", name="Supervisor's e-mail").fill("pat.lee@example.gov")
-    page.get_by_role("checkbox", name="facebook").click()
-    page.get_by_role("checkbox", name="x", exact=True).click()
+    page.get_by_role("checkbox", name="Facebook", exact=True).click()
+    page.get_by_role("checkbox", name="X", exact=True).click()
 
 
 def editor_screenshots(browser: Any) -> None:
