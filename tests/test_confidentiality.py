@@ -267,3 +267,38 @@ def test_photo_corpus_through_the_check(repo, check_one, capsys):
         print(f"\nconfidentiality photo corpus: {caught}/{caught + missed} photos with faces or GPS flagged, "
               f"{false}/{clean} photos without people flagged")
     assert missed == 0 and false == 0
+
+
+def _photo_with_text(repo, name: str, **texts: str) -> None:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for key, value in texts.items():
+        info.add_itxt(key, value)
+    path = repo.root / "content/media" / name
+    Image.new("RGB", (640, 480), (40, 120, 200)).save(path, pnginfo=info)
+
+
+@pytest.mark.parametrize(("key", "caption", "rule"), [
+    ("Description", "Tyler Brooks, 7, in foster care since March, at the picnic", "confidentiality.child-identified"),
+    ("Comment", "Case 2024-JU-00123 family day", "confidentiality.case-number"),
+])
+def test_text_inside_a_photo_file_is_read_by_the_guard(repo, key, caption, rule):
+    """A caption in the photo's metadata is text too: the original stays in history after a scrub."""
+    import io as _io
+    import json as _json
+
+    from postdesk.cli import main
+
+    _photo_with_text(repo, "2026-11-20-picnic.png", **{key: caption})
+    front = valid_front(images=[{"file": "media/2026-11-20-picnic.png", "alt": "Families at a picnic table",
+                                 "people": "none"}])
+    repo.submission(front=front)
+    out = _io.StringIO()
+    assert main(["--repo", str(repo.root), "check", "--format", "json", "--today", "2026-11-23"],
+                stdout=out, stderr=_io.StringIO()) == 1
+    findings = _json.loads(out.getvalue())["findings"]
+    hits = [f for f in findings if f["rule"] == rule]
+    assert hits, findings
+    assert "inside photo 1's file" in hits[0]["message"]
+    assert hits[0]["line"] > 0  # points at the photo's line in the form

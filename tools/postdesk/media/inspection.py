@@ -53,6 +53,7 @@ class ImageInfo:
     metadata: tuple[str, ...] = ()
     location: tuple[str, ...] = ()
     colour_profile: str | None = None
+    texts: tuple[tuple[str, str], ...] = ()
     problem: str | None = None
     problem_kind: str | None = None
 
@@ -139,7 +140,7 @@ def _inspect_file(path: Path, original: BinaryIO, size: int, max_pixels: int) ->
 def _info(fmt: str, width: int, height: int, size: int, frames: int, orientation: int, found: Metadata) -> ImageInfo:
     return ImageInfo(format=fmt, width=width, height=height, size_bytes=size, frames=frames, orientation=orientation,
                      metadata=ordered(found.kinds), location=found.location,
-                     colour_profile=found.colour_profile)
+                     colour_profile=found.colour_profile, texts=found.texts)
 
 
 def _too_many_pixels(fp: BinaryIO, size: int, max_pixels: int) -> ImageInfo:

@@ -23,6 +23,7 @@ reported (and removed) whatever it says.
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -115,6 +116,10 @@ class Metadata:
     kinds: frozenset[str] = frozenset()
     location: tuple[str, ...] = ()
     colour_profile: str | None = None
+    texts: tuple[tuple[str, str], ...] = ()
+    """The free text it carries, ``(field, words)``: captions, titles, keywords, comments, text
+    chunks. The confidentiality guard reads them like the post's own text: a caption naming a
+    child stays in the repository's history even after the photo is scrubbed."""
 
     @property
     def clean(self) -> bool:
@@ -152,6 +157,7 @@ class _Found:
         self.places: dict[str, None] = {}  # an ordered set
         self.words_left = WORDS_SCAN_CHARS
         self.xmp_left = XMP_SCAN_BYTES
+        self.texts: list[tuple[str, str]] = []
 
     def place(self, name: str) -> None:
         if len(self.places) < MAX_PLACES:
@@ -161,8 +167,14 @@ class _Found:
         """A field of free text: a place when its words read like one."""
         value = value[:self.words_left]
         self.words_left -= len(value)
+        self.keep(field, value)
         if value and _PLACE_WORDS.search(value):
             self.place(field + _BY_WORDS)
+
+    def keep(self, field: str, value: str) -> None:
+        """Keep free text for the confidentiality guard (within the same budget)."""
+        if value.strip() and len(self.texts) < MAX_TEXTS:
+            self.texts.append((field, value))
 
     def xmp(self, packet: bytes) -> None:
         self.kinds.add("XMP")
@@ -175,8 +187,24 @@ class _Found:
                 self.place(f"XMP {prefix.decode('ascii', 'replace')}:{name}")
                 if _GPS_NAME.search(name):
                     self.kinds.add("GPS")
+        words = _xmp_words(packet)
         if len(self.places) == before:
-            self.text("XMP text", packet.decode("utf-8", "replace"))
+            self.text("XMP text", words)
+        else:
+            self.keep("XMP text", words[:self.words_left])
+
+
+MAX_TEXTS = 32
+"""Free-text fields kept per photo for the guard (their length shares WORDS_SCAN_CHARS)."""
+_XMP_TAG = re.compile(rb"<[^>]{0,2000}>")
+_XMP_ATTRIBUTE_TEXT = re.compile(rb'\b(?:dc|photoshop|Iptc4xmpCore|xmp|exif|tiff):[A-Za-z]{1,40}="([^"]{1,2000})"')
+
+
+def _xmp_words(packet: bytes) -> str:
+    """The words of an XMP packet: element text and the text of attribute-style properties."""
+    attributes = b" | ".join(_XMP_ATTRIBUTE_TEXT.findall(packet))
+    words = b" ".join(_XMP_TAG.sub(b" ", packet).split())
+    return html.unescape((attributes + b" | " + words if attributes else words).decode("utf-8", "replace"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -208,7 +236,7 @@ def read_metadata(img: Image.Image, fp: BinaryIO, fmt: str, size: int, *, profil
         profile_problem = profile_problem or "it carries a colour profile, which a GIF never needs"
     elif profile and isinstance(profile, bytes):
         profile_problem = profile_problem or colour_profile_problem(profile)
-    return Metadata(frozenset(found.kinds), tuple(found.places), profile_problem)
+    return Metadata(frozenset(found.kinds), tuple(found.places), profile_problem, tuple(found.texts))
 
 
 def info_kinds(info: dict[Any, Any]) -> set[str]:

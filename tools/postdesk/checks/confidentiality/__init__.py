@@ -36,7 +36,7 @@ from ..base import CheckContext
 from . import lexicon, people
 from .identifiers import Hit, identifier_hits, location_hits
 from .normalise import Normalised, normalise
-from .photos import photo_findings
+from .photos import photo_findings, photo_text_fields
 
 __all__ = ["Hit", "check", "photo_findings", "scan_submission", "scan_text"]
 
@@ -204,7 +204,11 @@ def _squash(text: str) -> str:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     sub = ctx.sub
-    for f, hit in scan_submission(sub, ctx.config.confidentiality):
+    fields = [*submission_fields(sub), *photo_text_fields(ctx)]
+    venue = sub.event.location if sub.event and sub.event.location else ""
+    hits = scan_fields(fields, policy=ctx.config.confidentiality, venue=venue,
+                       known_adults=[sub.submitted_by.name, sub.supervisor.name])
+    for f, hit in ((fields[index], hit) for index, hit in hits):
         line, column = _position(f.text, hit.start, f.line, f.column)
         where = f" (in {f.name})" if f.name != "the post" else ""
         yield Finding(ctx.path, hit.rule, hit.message + where, hit.hint, hit.severity, line, column)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...model import Finding, ImageRef, Severity
 from ...schema import field_label
 from ..base import CheckContext
+
+if TYPE_CHECKING:
+    from . import Field
 
 
 def photo_findings(ctx: CheckContext) -> Iterator[Finding]:
@@ -67,3 +71,29 @@ def photo_findings(ctx: CheckContext) -> Iterator[Finding]:
                           f"Check the photo. If a minor can be recognised, set '{who}' to minors, fill in "
                           f"'{release}' and tick '{court}', or choose another photo.", Severity.WARNING,
                           sub.line_of(f"images.{number - 1}.people", image.line))
+
+
+def photo_text_fields(ctx: CheckContext) -> Iterator[Field]:
+    """The free text inside each photo's metadata (caption, title, keywords, comments, text
+    chunks), as fields the text rules read like the post's own words.
+
+    A caption that names a child is an error even though approval would scrub it: the photo
+    as the pull request added it stays in the repository's history. The photo is inspected
+    once per check (:func:`~postdesk.checks.images.photo_info` is cached), within the
+    metadata reader's fixed budget.
+    """
+    from ...errors import MediaError
+    from ...media import safe_media_path
+    from ..images import photo_info
+    from . import Field  # the package imports this module first
+
+    limits = ctx.config.images
+    for number, image in enumerate(ctx.sub.images, start=1):
+        try:
+            file = safe_media_path(ctx.config.content_dir, image.file, media_dir=ctx.config.media_dir)
+        except MediaError:
+            continue  # the images rules report it
+        info = photo_info(file, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
+        for name, words in info.texts:
+            yield Field(f"the {name} inside photo {number}'s file", words,
+                        ctx.sub.line_of(f"images.{number - 1}.file", image.line), 0, derived=True)
