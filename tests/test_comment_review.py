@@ -121,12 +121,16 @@ class Comment(HTMLParser):
 
     @staticmethod
     def _section(heading: str) -> dict:
-        return {"heading": heading, "text": "", "items": [], "quotes": [], "images": [], "rows": []}
+        return {"heading": heading, "text": "", "items": [], "quotes": [], "images": [], "rows": [], "titled": False}
 
     def handle_starttag(self, tag, attrs):
         section = self.sections[-1]
         if tag == "h3":
             self.sections.append(self._section(""))
+        elif tag == "strong" and not section["titled"] and section["text"].strip() == section["heading"].strip():
+            # "### Submission 2" then the title in bold: the section is named by its title
+            section.update(number=section["heading"], heading="", titled=True)
+            self._open.append("title")
         elif tag == "li":
             section["items"].append("")
         elif tag == "blockquote":
@@ -147,13 +151,15 @@ class Comment(HTMLParser):
             self._open.append(tag)
 
     def handle_endtag(self, tag):
+        if tag == "strong" and "title" in self._open:
+            self._open.remove("title")
         if tag in self._open:
             del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
 
     def handle_data(self, data):
         section = self.sections[-1]
         section["text"] += data
-        if "h3" in self._open:
+        if "h3" in self._open or ("title" in self._open and "strong" in self._open):
             section["heading"] += data
         if "li" in self._open:
             section["items"][-1] += data

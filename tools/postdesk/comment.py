@@ -378,7 +378,8 @@ def render_comment(data: Mapping[str, Any], *, check: str | None = None, limit: 
     summarised: list[Mapping[str, Any]] = []
     for index, entry in enumerate(full):
         share = (out.room - table_room) // (len(full) - index)
-        block = next((block for block in (_full_entry(entry, links, text_limit=text, finding_limit=found)
+        block = next((block for block in (_full_entry(entry, links, number=index + 1, text_limit=text,
+                                                      finding_limit=found)
                                           for text, found in DETAIL_LEVELS) if len(block) <= share), None)
         if block is None:
             summarised.append(entry)
@@ -430,10 +431,16 @@ def _footer(links: Links) -> str:
             "of the pull request's *Submission check* run.\n")
 
 
-def _full_entry(entry: Mapping[str, Any], links: Links, *, text_limit: int, finding_limit: int) -> str:
-    """One submission in full: heading, facts, text per network, photos, findings."""
+def _full_entry(entry: Mapping[str, Any], links: Links, *, number: int, text_limit: int,
+                finding_limit: int) -> str:
+    """One submission in full: heading, title, facts, text per network, photos, findings.
+
+    The heading is postdesk's own words ("Submission 2"), never the title: a title is chosen by
+    whoever opened the pull request, and as a heading "✅ Ready: approved" would look like a
+    verdict. The title follows in bold, escaped like every other value.
+    """
     title = md_text(entry["title"]) or md_code(entry["path"])
-    lines = [f"### {title}", "", f"{md_code(entry['path'])} · {_verdict(entry)}", ""]
+    lines = [f"### Submission {number}", "", f"**{title}**", "", f"{md_code(entry['path'])} · {_verdict(entry)}", ""]
     facts = _facts(entry)
     if facts:
         lines += [*facts, ""]
