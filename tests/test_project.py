@@ -50,7 +50,7 @@ LAYERS = {
     "editor": 2, "newsubmission": 2,
     "post": 2, "fakes": 2, "channels": 1, "monitor": 2, "site_build": 2,
     "checks": 1, "confidentiality": 1, "gitio": 1, "media": 1, "parse": 1, "posttext": 1, "xcount": 1, "schema": 1,
-    "faces": 1,
+    "faces": 1, "blazeface": 0,
     "model": 0, "config": 0, "errors": 0, "files": 0, "secrecy": 0, "escape": 0, "approvals": 1, "approved": 1,
     "seal": 1, "comment": 2,
     "routing": 2, "doctor": 2,

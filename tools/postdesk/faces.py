@@ -4,20 +4,23 @@ A photo declared to show no people must not show a face. This module only says
 *where* faces appear; it never measures, compares or stores them, and no picture
 leaves the machine.
 
-The detector is OpenCV's Haar cascades, the optional ``faces`` extra
-(``pip install 'postdesk[faces]'``, which pins ``opencv-python-headless`` 4.x:
-the 5.0 wheels no longer ship the cascade files). OpenCV and numpy take about
-0.3 s to import, so they are imported when the first photo is scanned, never
-when this module is imported.
+The detector is Google's BlazeFace (MediaPipe face detection, full-range model,
+Apache-2.0), a 1 MB TFLite network shipped inside postdesk (``postdesk/models``,
+with its source and licence) and run by OpenCV's DNN module, the optional
+``faces`` extra (``pip install 'postdesk[faces]'``). No model is ever downloaded.
+OpenCV and numpy take about 0.3 s to import, so they are imported when the first
+photo is scanned, never when this module is imported.
 
-Haar cascades are small and run anywhere, but they are not state of the art:
-they find upright faces, frontal or in profile, from about 3% of the photo's
-long side (120 pixels in a 4000-pixel photo), and miss faces tilted by more
-than ~25°, pressed against a camera or hidden behind hands, masks or hair. They
-are tuned so that scenes without people give no face, because a false alarm
-blocks staff; drawings and cartoons are deliberately not faces (see
-:func:`_looks_drawn`). A photo that shows people is expected to be declared so
-by the person submitting it: the scan is a safety net, not a guarantee.
+It replaced OpenCV's Haar cascades (issue 17), which needed three cascade passes
+(~0.3 s per 12-megapixel photo), fired on textures and missed turned faces;
+``bench/faces_bench.py`` compares the two on the corpus. The network sees the
+whole photo once and, to find small faces at the back of a group, each quarter of
+it enlarged (five 192×192 runs of ~7 ms each). It finds frontal and turned faces
+(up to about profile), tilted ones up to ~45°, from about 3% of the photo's long
+side; it misses faces mostly hidden by hands, masks or hair, and faces seen from
+behind. Drawings and cartoons are deliberately not faces (see :func:`_looks_drawn`).
+A photo that shows people is expected to be declared so by the person submitting
+it: the scan is a safety net, not a guarantee.
 """
 
 from __future__ import annotations
@@ -30,66 +33,55 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from postdesk.media import _BOMB, _pillow_guard
+from postdesk import blazeface
+from postdesk.media import BOMB, pillow_guard
 
 INSTALL_HINT = "pip install 'postdesk[faces]'"
 """What a person runs to get face detection."""
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "face_detection_full_range.tflite"
+"""BlazeFace full-range model; ``models/README.md`` says where it comes from and its licence."""
 
 DEFAULT_MAX_PIXELS = 40_000_000
 """Largest photo :func:`detect_faces` decodes; a 12-megapixel phone photo is far below it."""
 
 DETECT_LONG_SIDE = 640
-"""Long side, in pixels, of the copy the frontal cascade sees.
+"""Long side, in pixels, of the copy the detector cuts its windows from.
 
 A 4000×3000 photo decodes in JPEG draft mode at 1/4 scale and is reduced to
-640×480, where the smallest face looked for (20 pixels, the cascade's own window)
-is 3% of the long side: a face at the back of a group photo. The time grows with
-the pixel count: at 1000 pixels a noisy 12-megapixel photo took ~1 s; at 640 it
-takes 0.3–0.6 s, and the corpus finds the same faces.
-"""
-
-PROFILE_LONG_SIDE = 520
-"""Long side of the copy the profile cascade sees (it runs twice, once mirrored).
-
-The profile cascade is the slowest of the two on textured photos; at 520 pixels
-its 20-pixel window is 4% of the long side (at 500 the corpus's near-profile face,
-a 512-pixel photo, was lost to the resampling).
+640×480. The whole photo is seen at 192 pixels, each quarter window (400 pixels
+square) at 192, so a face of 3% of the long side (20 pixels here) is ~10 pixels
+to the network, the smallest it finds.
 """
 
 CHILD_SIZED_RATIO = 0.6
 """A face shorter than this fraction of the tallest face in the same photo is 'child-sized'."""
 
-# Tuned on tests/corpus/confidentiality/photos plus rotated, darkened, shrunk and
-# grouped variants (33 faces, 24 scenes without people): no false positive, 26
-# of the 33 faces found. One neighbour fewer found 2 more faces but fired on
-# coins and on the folds of a sleeve; coarser frontal steps lost faces that fell
-# between two scales.
-#
-# Frontal faces: alt2 has the fewest hits on round things (coins, buttons, clock
-# faces); "default" found no more faces and fired on coins and ovals.
-_FRONTAL = "haarcascade_frontalface_alt2.xml"
-_FRONTAL_STEP = 1.1
-_FRONTAL_NEIGHBOURS = 5
-_FRONTAL_MIN = 20
-_PROFILE = "haarcascade_profileface.xml"
-# The profile cascade is weaker (it fires on a cat's cheek with 3 neighbours), so
-# it must agree with itself more often before a profile counts.
-_PROFILE_STEP = 1.2
-_PROFILE_NEIGHBOURS = 6
-_PROFILE_MIN = 20
+SCORE_THRESHOLD = 0.6
+"""Smallest BlazeFace score that counts as a face (MediaPipe's own for this model).
+
+Measured on the corpus (bench/faces_bench.py): every face scores 0.77 or more (the
+cameraman, half turned, under a cap); the best of the photos without people is a
+drawn oval with two dots at 0.56, textures (coffee, clock, rocket) stay under 0.3.
+"""
+
+SAME_FACE_IOU = 0.3
+"""Boxes overlapping more than this (IoU) are one face (MediaPipe's value)."""
+
+WINDOW_SPLITS = 2
+WINDOW_OVERLAP = 0.25
+"""The photo is also seen as a 2×2 grid of windows, each 25% larger than a quarter."""
+
 # See _looks_drawn.
 _DRAWN_FLAT_SHARE = 0.5
 _DRAWN_ENTROPY_BITS = 3.5
-# Boxes from different cascades on one head overlap heavily; two real faces side
-# by side barely do.
-_SAME_FACE_OVERLAP = 0.3
 
-# CascadeClassifier objects are built once (parsing the XML takes ~15 ms each)
-# and OpenCV does not promise that one may be used from two threads at once.
+# The network is built once (~20 ms) and OpenCV does not promise that one may be
+# used from two threads at once.
 _DETECTOR_LOCK = threading.Lock()
 Box = tuple[int, int, int, int]
 """x, y, width, height in pixels of the picture the detector saw."""
-_detectors: _Detectors | None = None
+_detector: _Detector | None = None
 
 
 @dataclass(frozen=True)
@@ -134,18 +126,19 @@ class FaceScan:
 
 
 @dataclass(frozen=True)
-class _Detectors:
+class _Detector:
     cv2: Any
     numpy: Any
-    frontal: Any
-    profile: Any | None
+    net: Any
+    anchors: Any
+    outputs: tuple[str, ...]
 
 
 # --------------------------------------------------------------------------- availability
 
 
 def faces_available() -> bool:
-    """True when OpenCV and its face cascade can be loaded, so photos can be scanned."""
+    """True when OpenCV can read the face model shipped with postdesk, so photos can be scanned."""
     return not unavailable_reason()
 
 
@@ -154,12 +147,14 @@ def unavailable_reason() -> str:
     cv2 = _import_cv2()
     if cv2 is None:
         return f"face detection is not installed: {INSTALL_HINT}"
-    if not _cascade_path(cv2, _FRONTAL).is_file():
+    if not hasattr(getattr(cv2, "dnn", None), "readNetFromTFLite"):
         version = getattr(cv2, "__version__", "?")
         return (
-            f"the installed OpenCV {version} has no face cascade files (5.0 dropped them): "
+            f"the installed OpenCV {version} cannot read the face model (it needs OpenCV 4.8 or later): "
             f"pip install --force-reinstall 'postdesk[faces]'"
         )
+    if not MODEL_PATH.is_file():
+        return f"the face model {MODEL_PATH.name} is missing from this installation of postdesk: reinstall postdesk"
     return ""
 
 
@@ -171,12 +166,6 @@ def _import_cv2() -> ModuleType | None:
     except ImportError:
         return None
     return cv2
-
-
-def _cascade_path(cv2: ModuleType, name: str) -> Path:
-    data = getattr(cv2, "data", None)
-    folder = getattr(data, "haarcascades", "")
-    return Path(folder) / name if folder else Path(name)
 
 
 _single_threaded = False
@@ -193,31 +182,28 @@ def use_one_thread() -> None:
     _single_threaded = True
 
 
-def _load_detectors() -> _Detectors | None:
-    global _detectors
-    cv2 = _import_cv2()
-    if cv2 is None:
+def _load_detector() -> _Detector | None:
+    global _detector
+    if unavailable_reason():
         return None
+    cv2 = _import_cv2()
     if _single_threaded:
         cv2.setNumThreads(1)
-    current = _detectors
+    current = _detector
     if current is not None and current.cv2 is cv2:
         return current
     import numpy
 
-    frontal_path = _cascade_path(cv2, _FRONTAL)
-    # Checked first: OpenCV logs an error to stderr for a missing file.
-    if not frontal_path.is_file():
+    try:
+        net = cv2.dnn.readNetFromTFLite(str(MODEL_PATH))
+    except cv2.error:
         return None
-    frontal = cv2.CascadeClassifier(str(frontal_path))
-    if frontal.empty():
+    if net.empty():
         return None
-    profile_path = _cascade_path(cv2, _PROFILE)
-    profile = cv2.CascadeClassifier(str(profile_path)) if profile_path.is_file() else None
-    if profile is not None and profile.empty():
-        profile = None
-    _detectors = _Detectors(cv2=cv2, numpy=numpy, frontal=frontal, profile=profile)
-    return _detectors
+    anchors = blazeface.anchor_centres(blazeface.FULL_RANGE_INPUT, blazeface.FULL_RANGE_LAYOUT)
+    outputs = tuple(net.getUnconnectedOutLayersNames())
+    _detector = _Detector(cv2=cv2, numpy=numpy, net=net, anchors=anchors, outputs=outputs)
+    return _detector
 
 
 # --------------------------------------------------------------------------- scanning
@@ -231,44 +217,47 @@ def detect_faces(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> FaceSca
     report it instead of guessing. A photo over ``max_pixels`` is refused from
     its header, before any pixel is decoded. Animated pictures are judged by
     their first frame. Safe to call from several threads; a 12-megapixel photo
-    takes about 0.3 s on two cores, the first call 0.3 s more to load OpenCV.
+    takes about 0.1 s (mostly JPEG decoding), the first call 0.3 s more to load OpenCV.
     """
     path = Path(path)
     with _DETECTOR_LOCK:
-        detectors = _load_detectors()
-    if detectors is None:
+        detector = _load_detector()
+    if detector is None:
         return FaceScan((), False, unavailable_reason() or f"face detection could not start: {INSTALL_HINT}")
 
     prepared = _prepare(path, max_pixels)
     if isinstance(prepared, str):
         return FaceScan((), False, prepared)
-    gray, (shown_width, shown_height) = prepared
+    rgb, (shown_width, shown_height) = prepared
 
-    pixels = detectors.numpy.asarray(gray, dtype=detectors.numpy.uint8)
+    numpy = detector.numpy
+    pixels = numpy.asarray(rgb, dtype=numpy.uint8)
     try:
         with _DETECTOR_LOCK:
-            boxes = _run_cascades(detectors, pixels)
-    except detectors.cv2.error as exc:
+            boxes = _run_network(detector, pixels)
+    except detector.cv2.error as exc:
         return FaceScan((), False, f"the face detector failed on this picture ({exc})")
 
-    scale_x = shown_width / gray.width
-    scale_y = shown_height / gray.height
-    faces = tuple(_to_shown(box, scale_x, scale_y, shown_width, shown_height) for box in _merge(boxes))
+    gray = numpy.asarray(rgb.convert("L"), dtype=numpy.uint8)
+    boxes = [box for box in boxes if not _looks_drawn(numpy, gray, box)]
+    scale_x = shown_width / rgb.width
+    scale_y = shown_height / rgb.height
+    faces = tuple(_to_shown(box, scale_x, scale_y, shown_width, shown_height) for box in boxes)
     return FaceScan(tuple(sorted(faces, key=lambda f: (f.x, f.y))), True)
 
 
 def _prepare(path: Path, max_pixels: int) -> tuple[Image.Image, tuple[int, int]] | str:
-    """Decode ``path`` as an upright grayscale copy sized for the detector.
+    """Decode ``path`` as an upright RGB copy sized for the detector.
 
     Returns the copy and the full-size upright dimensions, or a sentence saying
     why the photo cannot be scanned.
     """
     limit = f"{max_pixels / 1e6:g}-megapixel"
     try:
-        with _pillow_guard(max_pixels), path.open("rb") as fp:
+        with pillow_guard(max_pixels), path.open("rb") as fp:
             try:
                 img = Image.open(fp)
-            except _BOMB:
+            except BOMB:
                 return f"the picture is over the {limit} limit for face scanning; export it smaller"
             except UnidentifiedImageError:
                 return "this file is not a picture that can be scanned for faces"
@@ -277,8 +266,8 @@ def _prepare(path: Path, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]
                 if width * height > max_pixels:
                     return f"the picture is {width}×{height}, over the {limit} limit for face scanning"
                 try:
-                    return _upright_gray(img)
-                except _BOMB:
+                    return _upright_rgb(img)
+                except BOMB:
                     return f"the picture is over the {limit} limit for face scanning; export it smaller"
     except OSError as exc:
         # Pillow reports damaged data as OSError too, so this covers both the disk and
@@ -288,32 +277,31 @@ def _prepare(path: Path, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]
         return f"the picture is damaged and cannot be scanned for faces ({type(exc).__name__}: {exc})"
 
 
-def _upright_gray(img: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
+def _upright_rgb(img: Image.Image) -> tuple[Image.Image, tuple[int, int]]:
     width, height = img.size
     scale = DETECT_LONG_SIDE / max(width, height)
     if scale < 1 and img.format in ("JPEG", "MPO"):
-        # libjpeg decodes at 1/2, 1/4 or 1/8 scale and straight to gray: a
-        # 12-megapixel photo costs a quarter of the time and an eighth of the memory.
-        img.draft("L", (max(1, int(width * scale)), max(1, int(height * scale))))
+        # libjpeg decodes at 1/2, 1/4 or 1/8 scale: a 12-megapixel photo costs a
+        # quarter of the time and a sixteenth of the memory.
+        img.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
     img.load()
     # The rotation tag is read from the header, so it survives draft mode.
     orientation = img.getexif().get(0x0112, 1)
     upright = ImageOps.exif_transpose(img)
     shown = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-    gray = _to_gray(upright)
+    rgb = _to_rgb(upright)
 
-    # Smaller photos are not enlarged: a face under 30 pixels in them is too small
-    # to recognise anyway, and enlarging drawings only made the cascades see more faces.
-    long_side = max(gray.size)
+    # Smaller photos are not enlarged: the network sees at most 192 pixels anyway.
+    long_side = max(rgb.size)
     if long_side > DETECT_LONG_SIDE:
         factor = DETECT_LONG_SIDE / long_side
-        size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
-        gray = gray.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return gray, shown
+        size = (max(1, round(rgb.width * factor)), max(1, round(rgb.height * factor)))
+        rgb = rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return rgb, shown
 
 
-def _to_gray(img: Image.Image) -> Image.Image:
-    if img.mode == "L":
+def _to_rgb(img: Image.Image) -> Image.Image:
+    if img.mode == "RGB":
         return img
     if img.mode in ("I", "F") or img.mode.startswith("I;16"):
         # Pillow clips these to 0-255 when converting, which turns a 16-bit photo
@@ -321,71 +309,55 @@ def _to_gray(img: Image.Image) -> Image.Image:
         wide = img.convert("I") if img.mode.startswith("I;16") else img
         low, high = wide.getextrema()
         factor = 255 / ((high - low) or 1)
-        return wide.point(lambda v: (v - low) * factor).convert("L")
-    return img.convert("L")
+        return wide.point(lambda v: (v - low) * factor).convert("L").convert("RGB")
+    if img.mode in ("P", "PA", "LA", "RGBA", "La", "RGBa"):
+        # Transparent areas become white, as a viewer on a white page shows them.
+        rgba = img.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return img.convert("RGB")
 
 
-def _run_cascades(detectors: _Detectors, gray: Any) -> list[Box]:
-    """Candidate boxes at detector scale: frontal first, then profiles facing each way."""
-    cv2 = detectors.cv2
-    # Equalising makes dim indoor and backlit faces look like the bright faces the
-    # cascades were trained on.
-    pixels = cv2.equalizeHist(gray)
-    boxes = [
-        _box(found)
-        for found in detectors.frontal.detectMultiScale(
-            pixels,
-            scaleFactor=_FRONTAL_STEP,
-            minNeighbors=_FRONTAL_NEIGHBOURS,
-            minSize=(_FRONTAL_MIN, _FRONTAL_MIN),
-        )
-    ]
-    if detectors.profile is not None:
-        boxes += _profiles(detectors, pixels)
-    return [box for box in boxes if not _looks_drawn(detectors.numpy, gray, box)]
-
-
-def _profiles(detectors: _Detectors, pixels: Any) -> list[Box]:
-    cv2 = detectors.cv2
-    height, width = pixels.shape
-    factor = min(1.0, PROFILE_LONG_SIDE / max(width, height))
-    if factor < 1:
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-    small_width = pixels.shape[1]
-    found: list[Box] = []
-    # The cascade only knows faces turned one way; the mirrored picture shows it
-    # the other way.
-    for mirrored in (False, True):
-        for x, y, w, h in (
-            _box(raw)
-            for raw in detectors.profile.detectMultiScale(
-                cv2.flip(pixels, 1) if mirrored else pixels,
-                scaleFactor=_PROFILE_STEP,
-                minNeighbors=_PROFILE_NEIGHBOURS,
-                minSize=(_PROFILE_MIN, _PROFILE_MIN),
-            )
+def _run_network(detector: _Detector, pixels: Any) -> list[Box]:
+    """Face boxes, in pixels of ``pixels`` (H×W×3 RGB), from every window, merged."""
+    numpy = detector.numpy
+    height, width = pixels.shape[:2]
+    size = blazeface.FULL_RANGE_INPUT
+    found: list[blazeface.Box] = []
+    for left, top, side in blazeface.square_windows(width, height, WINDOW_SPLITS, WINDOW_OVERLAP):
+        # The window is padded with black where it runs past the photo, as MediaPipe
+        # letterboxes, so faces keep their shape.
+        window = numpy.zeros((side, side, 3), dtype=numpy.uint8)
+        part = pixels[top : top + side, left : left + side]
+        window[: part.shape[0], : part.shape[1]] = part
+        small = detector.cv2.resize(window, (size, size), interpolation=detector.cv2.INTER_AREA)
+        blob = (small.astype(numpy.float32) / 127.5 - 1.0).transpose(2, 0, 1)[None]
+        detector.net.setInput(numpy.ascontiguousarray(blob))
+        logits, regressors = detector.net.forward(list(detector.outputs))
+        for x0, y0, x1, y1, score in blazeface.detections(
+            logits, regressors, detector.anchors, size, SCORE_THRESHOLD
         ):
-            left = small_width - x - w if mirrored else x
-            found.append((round(left / factor), round(y / factor), round(w / factor), round(h / factor)))
-    return found
+            found.append((left + x0 * side, top + y0 * side, left + x1 * side, top + y1 * side, score))
+    return [_pixel_box(box, width, height) for box in blazeface.non_max_suppression(found, SAME_FACE_IOU)]
 
 
-def _box(found: Any) -> Box:
-    x, y, w, h = (int(v) for v in found)
-    return x, y, w, h
+def _pixel_box(box: blazeface.Box, width: int, height: int) -> Box:
+    x0, y0, x1, y1 = (max(0.0, box[0]), max(0.0, box[1]), min(float(width), box[2]), min(float(height), box[3]))
+    return round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0))
 
 
 def _looks_drawn(numpy: Any, gray: Any, box: Box) -> bool:
     """True when the middle of ``box`` is flat fill, as in a drawing, not a photographed face.
 
-    Haar cascades only look for light and dark bands, so an oval with two dots, a
-    button or a cartoon fires them. Skin, however smooth, is never perfectly flat in a
-    photograph: in the corpus real faces have under 5% of pixels equal to both
-    neighbours and over 5 bits of grey-level entropy, drawn shapes over 55% and
-    under 3 bits. A photo darkened to 8% brightness reaches 38% and 3.3 bits, one
-    with its contrast cut to 20% reaches 20% and 2.7 bits, so both limits must
-    agree before a box is dropped.
+    A detector trained on faces still scores an oval with two dots or a cartoon
+    (0.56 for the corpus's drawn ovals, just under the threshold; the Haar cascades
+    used before fired on them outright), so the box is checked for texture. Skin,
+    however smooth, is never perfectly flat in a photograph: in the corpus real
+    faces have under 5% of pixels equal to both neighbours and over 5 bits of
+    grey-level entropy, drawn shapes over 55% and under 3 bits. A photo darkened to
+    8% brightness reaches 38% and 3.3 bits, one with its contrast cut to 20% reaches
+    20% and 2.7 bits, so both limits must agree before a box is dropped.
     """
     x, y, w, h = box
     # The middle 60% holds eyes, nose and mouth; the edges hold background.
@@ -399,26 +371,6 @@ def _looks_drawn(numpy: Any, gray: Any, box: Box) -> bool:
     share = counts[counts > 0] / inner.size
     entropy = float(-(share * numpy.log2(share)).sum())
     return flat > _DRAWN_FLAT_SHARE and entropy < _DRAWN_ENTROPY_BITS
-
-
-def _merge(boxes: list[Box]) -> list[Box]:
-    """One box per head: frontal boxes come first and win over profile boxes."""
-    kept: list[Box] = []
-    for box in boxes:
-        if all(_overlap(box, other) < _SAME_FACE_OVERLAP for other in kept):
-            kept.append(box)
-    return kept
-
-
-def _overlap(a: Box, b: Box) -> float:
-    """Shared area as a fraction of the smaller box, so a box inside another counts fully."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    across = min(ax + aw, bx + bw) - max(ax, bx)
-    down = min(ay + ah, by + bh) - max(ay, by)
-    if across <= 0 or down <= 0:
-        return 0.0
-    return across * down / min(aw * ah, bw * bh)
 
 
 def _to_shown(box: Box, scale_x: float, scale_y: float, width: int, height: int) -> Face:
