@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..config import Config
@@ -37,3 +37,13 @@ class CheckContext:
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]
+
+
+def value_at(data: Mapping[str, object], path: tuple[str, ...]) -> object:
+    """The front matter's value at ``path`` (``("event", "date")``), or None where it has none."""
+    value: object = data
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from ..config import DateSettings
 from ..model import Finding, Severity
 from ..schema import date_fields, field_label
-from .base import CheckContext
+from .base import CheckContext, value_at
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 POST_BY, POST_AFTER, EVENT_DATE = "post_by", "post_after", "event.date"
@@ -41,7 +41,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     dates: dict[str, dt.date] = {}
     for path in date_fields():
         dotted = ".".join(path)
-        raw = _lookup(ctx.data, path)
+        raw = value_at(ctx.data, path)
         if not isinstance(raw, str) or not _ISO_DATE.match(raw):
             continue
         try:
@@ -138,10 +138,3 @@ def is_real_date(value: object) -> bool:
     return True
 
 
-def _lookup(data: Mapping[str, object], path: tuple[str, ...]) -> object:
-    value: object = data
-    for part in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value

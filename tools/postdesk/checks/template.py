@@ -19,7 +19,7 @@ from ..model import Finding
 from ..parse import parse_submission_bytes
 from ..schema import field_label, field_schema
 from ..schema.template import submission_template, uncommented
-from .base import CheckContext
+from .base import CheckContext, value_at
 
 RULE = "template.unchanged"
 _TOP = (("title",), ("submitted_by", "name"), ("submitted_by", "email"), ("supervisor", "name"),
@@ -41,7 +41,7 @@ def placeholders() -> dict[tuple[str, ...], frozenset[str]]:
             found.setdefault(path, set()).add(_plain(value))
 
     for path in _TOP:
-        add(path, _lookup(data, path))
+        add(path, value_at(data, path))
     texts = data.get("text")
     for channel, value in (texts.items() if isinstance(texts, dict) else ()):
         add(("text", str(channel)), value)
@@ -62,7 +62,7 @@ def unchanged_findings(path: str, data: Mapping[str, object], body: str, lines: 
     """A finding for every field that still holds the template's placeholder (pure)."""
     known = placeholders()
     for field in _TOP:
-        if _plain(_lookup(data, field)) in known.get(field, ()):
+        if _plain(value_at(data, field)) in known.get(field, ()):
             yield _finding(path, field, lines.get(".".join(field), 0))
     texts = data.get("text")
     for channel, value in (texts.items() if isinstance(texts, dict) else ()):
@@ -84,15 +84,6 @@ def _finding(path: str, field: tuple[str | int, ...], line: int) -> Finding:
     description = (field_schema(field) or {}).get("description", "")
     return Finding(path, RULE, f"{label} is still the template's example text.",
                    f"Replace '{label}' with your own. {description}".strip(), line=line)
-
-
-def _lookup(data: Mapping[str, object], path: tuple[str, ...]) -> object:
-    value: object = data
-    for part in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def _plain(value: object) -> str | None:
